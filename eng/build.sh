@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Fleet.Sdk's one entry point. Every command first runs `prereqs`, so a fresh Debian machine with
+# the .NET 10 SDK needs nothing done by hand.
+#
+#   ./eng/build.sh prereqs          install what the machine lacks (libzmq5, redis-server, python3-zmq)
+#   ./eng/build.sh build            build everything, warnings as errors
+#   ./eng/build.sh test [ARGS...]   build, run every test project, print "N passed, N failed, N skipped"
+#                                   (ARGS go to dotnet test, e.g. --filter "Category!=Partition")
+#   ./eng/build.sh pack             build and write .nupkg + .snupkg to artifacts/packages/
+#   ./eng/build.sh bench [ARGS...]  run tests/Fleet.Sdk.Benchmarks in Release (ARGS go to it)
+#   ./eng/build.sh demo [ARGS...]   run the most complete sample
+#
+# Environment: CONFIGURATION (default Release).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+configuration="${CONFIGURATION:-Release}"
+artifacts="$repo_root/artifacts"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Debian packages the SDK and its tests use: the ZeroMQ engine, the Redis server, and pyzmq for
+# interoperability tests against unchanged Python agents.
+debian_packages=(libzmq5 redis-server python3-zmq)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+missing_packages() {
+  local missing=()
+  if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libzmq\.so\.5 '; then
+    missing+=(libzmq5)
+  fi
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  # pyzmq must be importable by Debian's own python3 (a pyenv or venv python on PATH may lack it).
+  if ! /usr/bin/python3 -c 'import zmq' >/dev/null 2>&1; then
+    missing+=(python3-zmq)
+  fi
+  if [ "${#missing[@]}" -gt 0 ]; then printf '%s\n' "${missing[@]}"; fi
+}
+
+cmd_prereqs() {
+  command -v dotnet >/dev/null 2>&1 ||
+    die "the .NET 10 SDK is not on PATH; install it (https://dot.net/download, or Debian's dotnet-sdk-10.0 from packages.microsoft.com) and run this again."
+
+  mapfile -t missing < <(missing_packages)
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
+
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    die "this machine lacks ${missing[*]}. Install them with:
+    sudo apt-get update && sudo apt-get install -y ${missing[*]}
+then run this command again."
+  fi
+
+  log "installing ${missing[*]} with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # policy-rc.d 101 stops Debian from starting a system redis-server: tests start their own.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
+  fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ "$created_policy" -eq 1 ] && rm -f "$policy"
+
+  mapfile -t still < <(missing_packages)
+  [ "${#still[@]}" -eq 0 ] || die "apt-get ran but ${still[*]} still cannot be found."
+}
+
+cmd_build() {
+  log "building Fleet.Sdk.sln ($configuration)"
+  dotnet build "$repo_root/Fleet.Sdk.sln" -c "$configuration" -warnaserror -nologo -clp:NoSummary
+}
+
+# Totals the TRX files of one run: "passed failed skipped".
+summarise_trx() {
+  local dir="$1"
+  find "$dir" -name '*.trx' -print0 2>/dev/null | xargs -0 -r cat |
+    tr '\n' ' ' | grep -o '<Counters [^>]*>' |
+    awk '
+      function attr(name,   m) { if (match($0, name "=\"[0-9]+\"")) { m = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0 } return 0 }
+      { passed += attr("passed"); failed += attr("failed") + attr("error") + attr("timeout") + attr("aborted"); skipped += attr("total") - attr("executed") }
+      END { printf "%d %d %d\n", passed, failed, skipped }'
+}
+
+cmd_test() {
+  cmd_build
+  local results="$artifacts/test-results"
+  rm -rf "$results"
+  mkdir -p "$results"
+
+  local status=0 project name
+  for project in "$repo_root"/tests/*/*.Tests.csproj "$repo_root"/tests/Fleet.Sdk.IntegrationTests/*.csproj; do
+    [ -f "$project" ] || continue
+    name="$(basename "$project" .csproj)"
+    log "testing $name"
+    dotnet test "$project" -c "$configuration" --no-build --nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+      --results-directory "$results" --blame-hang-timeout 10m "$@" || status=$?
+  done
+
+  local passed failed skipped
+  read -r passed failed skipped < <(summarise_trx "$results")
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    # A test host that crashed or hung leaves no failed counter behind: never report it as green.
+    failed=1
+    printf 'a test run exited with status %s without a failed test counted (crash or hang); see %s\n' "$status" "$results" >&2
+  fi
+  printf '%d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+  [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
+}
+
+cmd_pack() {
+  cmd_build
+  log "packing to artifacts/packages"
+  rm -rf "$artifacts/packages"
+  dotnet pack "$repo_root/Fleet.Sdk.sln" -c "$configuration" --no-build -nologo -clp:NoSummary
+  ls -1 "$artifacts/packages"
+}
+
+cmd_bench() {
+  dotnet run -c Release --project "$repo_root/tests/Fleet.Sdk.Benchmarks" -- "$@"
+}
+
+cmd_demo() {
+  dotnet run -c "$configuration" --project "$repo_root/samples/PathsDemo" -- "$@"
+}
+
+main() {
+  local command="${1:-}"
+  [ -n "$command" ] || { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+  shift
+  case "$command" in
+    prereqs) cmd_prereqs ;;
+    build | test | pack | bench | demo) cmd_prereqs; "cmd_$command" "$@" ;;
+    -h | --help | help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    *) printf 'unknown command: %s\n' "$command" >&2; sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+}
+
+main "$@"

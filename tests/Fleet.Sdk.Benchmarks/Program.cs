@@ -1,0 +1,52 @@
+using System.Reflection;
+using BenchmarkDotNet.Running;
+
+namespace Fleet.Sdk.Benchmarks;
+
+/// <summary>
+/// Micro-benchmarks run through BenchmarkDotNet (<c>--filter '*Paths*'</c>, <c>--list flat</c>);
+/// end-to-end runners (throughput, latency, failover) are named as the first argument.
+/// </summary>
+public static class Program
+{
+    private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Runners =
+        new(StringComparer.OrdinalIgnoreCase);
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            PrintUsage();
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        if (Runners.TryGetValue(args[0], out var runner))
+        {
+            return await runner.Run(args[1..]).ConfigureAwait(false);
+        }
+
+        var summaries = BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+
+    private static void PrintUsage()
+    {
+        Console.WriteLine("usage: dotnet run -c Release --project tests/Fleet.Sdk.Benchmarks -- <runner> [args]");
+        Console.WriteLine("       dotnet run -c Release --project tests/Fleet.Sdk.Benchmarks -- --filter '<pattern>' [BenchmarkDotNet options]");
+        Console.WriteLine();
+        Console.WriteLine("runners:");
+        foreach (var (name, (usage, _)) in Runners.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {name} {usage}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("micro-benchmarks (BenchmarkDotNet classes):");
+        foreach (var type in Assembly.GetExecutingAssembly().GetTypes()
+                     .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkDotNet.Attributes.BenchmarkAttribute>() is not null))
+                     .OrderBy(t => t.FullName, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {type.FullName}");
+        }
+    }
+}
