@@ -1,0 +1,3 @@
+using Fleet.Cli;
+
+return await FleetCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
