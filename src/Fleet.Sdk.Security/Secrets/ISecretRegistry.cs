@@ -1,0 +1,29 @@
+namespace Fleet.Sdk.Security;
+
+/// <summary>
+/// The secret values this process has loaded (keys, passwords, tokens). Logging masks every one of
+/// them wherever it appears; start-up refuses a command line that carries one.
+/// </summary>
+public interface ISecretRegistry
+{
+    /// <summary>Gets a number that changes whenever a secret is added, so readers can cache.</summary>
+    int Version { get; }
+
+    /// <summary>Gets the registered secrets, longest value first (so a redactor masks the longest match).</summary>
+    IReadOnlyList<RegisteredSecret> Secrets { get; }
+
+    /// <summary>Registers a secret value; registering the same value again is harmless.</summary>
+    /// <param name="name">What it is, for example <c>redis-password</c>; shown instead of the value.</param>
+    /// <param name="value">The secret itself.</param>
+    void Register(string name, string value);
+}
+
+/// <summary>A registered secret.</summary>
+/// <param name="Name">What it is; safe to show.</param>
+/// <param name="Value">The secret value; never show it.</param>
+public sealed record RegisteredSecret(string Name, string Value)
+{
+    /// <summary>Returns the name only: a registered secret is never turned into text by accident.</summary>
+    /// <returns>The name and a redaction marker.</returns>
+    public override string ToString() => $"{Name} (redacted)";
+}
