@@ -10,7 +10,10 @@ namespace Fleet.Sdk.Benchmarks;
 public static class Program
 {
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Runners =
-        new(StringComparer.OrdinalIgnoreCase);
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["logging"] = ("[EVENTS]   events/s and allocations per event to file: Serilog baseline vs the Fleet pipeline", Logging.LoggingThroughput.RunAsync),
+        };
 
     public static async Task<int> Main(string[] args)
     {
