@@ -206,23 +206,3 @@ public sealed partial class FleetLoggingTests
         Assert.Single(providers);
     }
 }
-
-/// <summary>Polls a condition until it holds or the deadline passes.</summary>
-internal static class Poll
-{
-    public static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (deadline.Elapsed > timeout)
-            {
-                return false;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return true;
-    }
-}

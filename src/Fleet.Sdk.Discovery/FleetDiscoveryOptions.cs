@@ -1,0 +1,87 @@
+namespace Fleet.Sdk.Discovery;
+
+/// <summary>Discovery settings (<c>Fleet:Discovery</c>).</summary>
+public sealed class FleetDiscoveryOptions
+{
+    /// <summary>Gets or sets which registry to use.</summary>
+    /// <value>The default value is <see cref="DiscoveryProviderKind.Auto"/>: Redis with the static topology as fallback when a Redis connection string is set, otherwise the static topology.</value>
+    public DiscoveryProviderKind Provider { get; set; } = DiscoveryProviderKind.Auto;
+
+    /// <summary>Gets the Redis connection settings.</summary>
+    public FleetRedisOptions Redis { get; } = new();
+
+    /// <summary>Gets or sets the machine this agent runs on, written in its registration and used by <see cref="EndpointSelection.PreferSameMachine"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: <c>Fleet:Machine:Name</c>, else the host name.</value>
+    public string? Machine { get; set; }
+
+    /// <summary>Gets or sets how long a registration lives without a heartbeat.</summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan Ttl { get; set; } = DiscoveryConstants.DefaultTtl;
+
+    /// <summary>Gets or sets how often a registration is renewed (a full re-registration, so a registry that lost its data is whole again within one heartbeat).</summary>
+    /// <value>The default value is <see langword="null"/>: a third of <see cref="Ttl"/>.</value>
+    public TimeSpan? HeartbeatInterval { get; set; }
+
+    /// <summary>Gets or sets how often cached views are refreshed when no change notification arrives (the fallback when pub/sub is down).</summary>
+    /// <value>The default value is <see langword="null"/>: the heartbeat interval, so a dead instance leaves every view within TTL plus one heartbeat.</value>
+    public TimeSpan? RefreshInterval { get; set; }
+
+    /// <summary>Gets or sets the longest a resolution waits for the registry when it has no cached view.</summary>
+    /// <value>The default value is 250 milliseconds.</value>
+    public TimeSpan ResolveTimeout { get; set; } = DiscoveryConstants.DefaultResolveTimeout;
+
+    /// <summary>Gets or sets how long the last known view is served, marked stale, while the registry cannot be reached.</summary>
+    /// <value>The default value is 5 minutes.</value>
+    public TimeSpan MaxStaleness { get; set; } = DiscoveryConstants.DefaultMaxStaleness;
+
+    /// <summary>Gets or sets how an instance is chosen among the healthy ones.</summary>
+    /// <value>The default value is <see cref="EndpointSelection.PreferSameMachine"/>.</value>
+    public EndpointSelection Selection { get; set; } = EndpointSelection.PreferSameMachine;
+
+    internal TimeSpan EffectiveHeartbeat => HeartbeatInterval ?? Ttl / 3;
+
+    internal TimeSpan EffectiveRefresh => RefreshInterval ?? EffectiveHeartbeat;
+}
+
+/// <summary>The registries discovery can use.</summary>
+public enum DiscoveryProviderKind
+{
+    /// <summary>Composite when <c>Fleet:Discovery:Redis:ConnectionString</c> is set, otherwise static.</summary>
+    Auto,
+
+    /// <summary>Redis only.</summary>
+    Redis,
+
+    /// <summary>The topology file only (one machine, no infrastructure).</summary>
+    Static,
+
+    /// <summary>In process only, for tests and single-process fleets.</summary>
+    InMemory,
+
+    /// <summary>Redis first; the topology file when Redis cannot be reached and nothing is cached.</summary>
+    Composite,
+}
+
+/// <summary>How a resolution picks one instance.</summary>
+public enum EndpointSelection
+{
+    /// <summary>Round robin over the instances on this machine, or over all when none is local.</summary>
+    PreferSameMachine,
+
+    /// <summary>Round robin over all healthy instances.</summary>
+    RoundRobin,
+
+    /// <summary>The instance whose last reported failure is oldest (never failed first).</summary>
+    LeastRecentlyFailed,
+}
+
+internal static class DiscoveryConstants
+{
+    public const string SectionName = "Fleet:Discovery";
+
+    public static readonly TimeSpan DefaultTtl = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan DefaultResolveTimeout = TimeSpan.FromMilliseconds(250);
+
+    public static readonly TimeSpan DefaultMaxStaleness = TimeSpan.FromMinutes(5);
+}

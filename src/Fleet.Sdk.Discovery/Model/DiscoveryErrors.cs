@@ -1,0 +1,28 @@
+namespace Fleet.Sdk.Discovery;
+
+/// <summary>Every discovery error message in one place.</summary>
+internal static class DiscoveryErrors
+{
+    public static RegistrationConflictException Conflict(string service, string instanceId, string holderMachine, string holderProcess, TimeSpan remaining) =>
+        new($"Instance '{instanceId}' of '{service}' is registered by another process (machine '{holderMachine}', process {holderProcess}) " +
+            $"for another {remaining.TotalSeconds:0.#} s. Give each instance a unique id (Fleet:Discovery:InstanceId), or stop the other process; " +
+            "a crashed holder's registration expires by itself after its TTL, and registration is retried until then.");
+
+    public static DiscoveryUnavailableException Unreachable(string provider, string what, Exception? cause) =>
+        cause is null
+            ? new($"The {provider} registry cannot be reached ({what}). Check Fleet:Discovery:Redis:ConnectionString and that Redis runs.")
+            : new($"The {provider} registry cannot be reached ({what}): {cause.Message} Check Fleet:Discovery:Redis:ConnectionString and that Redis runs.", cause);
+
+    public static DiscoveryUnavailableException Timeout(string provider, string what, TimeSpan deadline) =>
+        new($"The {provider} registry did not answer {what} within {deadline.TotalMilliseconds:0} ms (Fleet:Discovery:ResolveTimeout).");
+
+    public static ServiceNotFoundException NoInstances(string service) =>
+        new($"No healthy instance of '{service}' is registered. Check that the agent runs and registers under that exact name (names are case-sensitive).");
+
+    public static ServiceNotFoundException TooStale(string service, TimeSpan age, TimeSpan maxStaleness, Exception cause) =>
+        new($"'{service}' cannot be resolved: the registry has been unreachable for {age.TotalSeconds:0} s, longer than " +
+            $"Fleet:Discovery:MaxStaleness ({maxStaleness.TotalSeconds:0} s), so the last known view is no longer served. {cause.Message}", cause);
+
+    public static ServiceNotFoundException NeverResolved(string service, Exception cause) =>
+        new($"'{service}' cannot be resolved and has no last known view: {cause.Message}", cause);
+}

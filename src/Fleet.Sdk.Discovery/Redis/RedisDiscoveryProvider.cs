@@ -1,0 +1,142 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Sdk.Discovery;
+
+/// <summary>The Redis registry: one script call per registration or heartbeat, one per resolution refresh.</summary>
+internal sealed partial class RedisDiscoveryProvider : IDiscoveryProvider
+{
+    private readonly IFleetRedis _redis;
+    private readonly DiscoveryMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _timeout;
+    private readonly int _pid = Environment.ProcessId;
+
+    public RedisDiscoveryProvider(IFleetRedis redis, DiscoveryMetrics metrics, TimeSpan timeout, ILogger logger)
+    {
+        _redis = redis;
+        _metrics = metrics;
+        _timeout = timeout;
+        _logger = logger;
+    }
+
+    public string Name => "redis";
+
+    public async Task RegisterAsync(ServiceInstance instance, string ownerToken, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        ServiceNames.Validate(instance);
+        var reply = await _redis.EvaluateAsync(
+            RedisScripts.Register,
+            [InstanceKey(instance.ServiceName, instance.InstanceId), IndexKey(instance.ServiceName), ServicesKey, ChangesChannel],
+            [InstanceRecord.Serialize(instance, _pid), ownerToken, ((long)ttl.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), instance.ServiceName, instance.InstanceId],
+            _timeout,
+            cancellationToken).ConfigureAwait(false);
+        _metrics.RegistryCall("register");
+        ThrowOnConflict(reply, instance.ServiceName, instance.InstanceId);
+    }
+
+    public async Task DeregisterAsync(string serviceName, string instanceId, string ownerToken, CancellationToken cancellationToken = default)
+    {
+        var reply = await _redis.EvaluateAsync(
+            RedisScripts.Deregister,
+            [InstanceKey(serviceName, instanceId), IndexKey(serviceName), ChangesChannel],
+            [ownerToken, serviceName, instanceId],
+            _timeout,
+            cancellationToken).ConfigureAwait(false);
+        _metrics.RegistryCall("deregister");
+        ThrowOnConflict(reply, serviceName, instanceId);
+    }
+
+    public async Task<IReadOnlyList<ServiceInstance>> FetchAsync(string serviceName, CancellationToken cancellationToken = default)
+    {
+        var reply = await _redis.EvaluateAsync(
+            RedisScripts.Fetch,
+            [IndexKey(serviceName)],
+            [$"{_redis.KeyPrefix}instance:{serviceName}:"],
+            _timeout,
+            cancellationToken).ConfigureAwait(false);
+        _metrics.RegistryCall("fetch");
+        return Parse(reply, serviceName);
+    }
+
+    public async Task<IReadOnlyList<ServiceInstance>> FetchAllAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await _redis.EvaluateAsync(RedisScripts.FetchAll, [ServicesKey], [_redis.KeyPrefix], _timeout, cancellationToken).ConfigureAwait(false);
+        _metrics.RegistryCall("fetch-all");
+        return Parse(reply, expectedService: null);
+    }
+
+    public IDisposable WatchChanges(Action<string> onServiceChanged) => _redis.Subscribe(ChangesChannel, onServiceChanged);
+
+    private string ServicesKey => _redis.KeyPrefix + "services";
+
+    private string ChangesChannel => _redis.KeyPrefix + "changes";
+
+    private string IndexKey(string service) => $"{_redis.KeyPrefix}service:{service}";
+
+    private string InstanceKey(string service, string id) => $"{_redis.KeyPrefix}instance:{service}:{id}";
+
+    private IReadOnlyList<ServiceInstance> Parse(RedisReply reply, string? expectedService)
+    {
+        var instances = new List<ServiceInstance>(reply.Items.Count);
+        foreach (var item in reply.Items)
+        {
+            if (!InstanceRecord.TryParse(item.AsText(), out var instance, out var reason))
+            {
+                _metrics.CorruptEntry();
+                LogCorruptEntry(_logger, expectedService ?? "*", reason);
+                continue;
+            }
+
+            if (expectedService is not null && !string.Equals(instance.ServiceName, expectedService, StringComparison.Ordinal))
+            {
+                _metrics.CorruptEntry();
+                LogCorruptEntry(_logger, expectedService, $"the record names service '{instance.ServiceName}'");
+                continue;
+            }
+
+            instances.Add(instance);
+        }
+
+        return instances;
+    }
+
+    private static void ThrowOnConflict(RedisReply reply, string service, string instanceId)
+    {
+        if (reply.Items.Count >= 4 && reply.Items[0].AsText() == "conflict")
+        {
+            throw DiscoveryErrors.Conflict(service, instanceId, reply.Items[1].AsText() ?? "?", reply.Items[2].AsText() ?? "?", TimeSpan.FromMilliseconds(Math.Max(0, reply.Items[3].Integer)));
+        }
+    }
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "Skipped a registry entry of '{Service}' that is not a Fleet.Sdk registration: {Reason}.")]
+    private static partial void LogCorruptEntry(ILogger logger, string service, string reason);
+}
+
+/// <summary>Rules for service names and instance ids: they become parts of Redis keys.</summary>
+internal static class ServiceNames
+{
+    public const int MaxLength = 128;
+
+    public static bool IsValid(string? name) =>
+        !string.IsNullOrEmpty(name) && name.Length <= MaxLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+
+    public static void Validate(ServiceInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (!IsValid(instance.ServiceName))
+        {
+            throw new ArgumentException($"Service name '{instance.ServiceName}' is not valid: use letters, digits, '.', '_' and '-', at most {MaxLength} characters.", nameof(instance));
+        }
+
+        if (!IsValid(instance.InstanceId))
+        {
+            throw new ArgumentException($"Instance id '{instance.InstanceId}' is not valid: use letters, digits, '.', '_' and '-', at most {MaxLength} characters.", nameof(instance));
+        }
+
+        if (string.IsNullOrWhiteSpace(instance.Machine))
+        {
+            throw new ArgumentException("An instance needs its machine name (Fleet:Machine:Name).", nameof(instance));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Fleet.Sdk.Discovery.Tests;
+
+public sealed class ServiceRegistrarTests
+{
+    private static readonly ServiceInstance Agent = new()
+    {
+        ServiceName = "ModelManagerSuite",
+        InstanceId = "mainpc-1",
+        Machine = "mainpc",
+        Endpoints = new Dictionary<string, string> { ["rpc"] = "tcp://127.0.0.1:7200" },
+    };
+
+    [Fact]
+    public async Task Register_ThenDispose_VisibleThenDeregistered()
+    {
+        var provider = new InMemoryDiscoveryProvider();
+        var registrar = Registrar(provider);
+
+        var registration = await registrar.RegisterAsync(Agent);
+
+        Assert.True(registration.IsRegistered);
+        Assert.Single(await provider.FetchAsync("ModelManagerSuite"));
+        await registration.DisposeAsync();
+        Assert.Empty(await provider.FetchAsync("ModelManagerSuite"));
+        Assert.False(registration.IsRegistered);
+    }
+
+    [Fact]
+    public async Task Heartbeat_KeepsRegistrationAliveAcrossManyTtls()
+    {
+        var time = new ManualTimeProvider();
+        var provider = new InMemoryDiscoveryProvider(time);
+        await using var registration = await Registrar(provider, time).RegisterAsync(Agent);
+
+        for (var i = 0; i < 30; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Poll.UntilAsync(() => true, TimeSpan.Zero);
+        }
+
+        Assert.True(await Poll.UntilAsync(async () => (await provider.FetchAsync("ModelManagerSuite")).Count == 1, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Register_RegistryDownAtStart_ReturnsAtOnceAndRegistersWhenBack()
+    {
+        var provider = new ControllableProvider { Down = true };
+        var registrar = Registrar(provider, options: o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(100));
+
+        await using var registration = await registrar.RegisterAsync(Agent);
+
+        Assert.False(registration.IsRegistered);
+        Assert.Contains("registry down", registration.LastError, StringComparison.Ordinal);
+        provider.Down = false;
+        Assert.True(await Poll.UntilAsync(() => registration.IsRegistered, TimeSpan.FromSeconds(10)));
+        Assert.Single(await provider.FetchAsync("ModelManagerSuite"));
+    }
+
+    [Fact]
+    public async Task Heartbeat_RegistryLostItsData_BackWithinOneHeartbeat()
+    {
+        var provider = new ControllableProvider();
+        var registrar = Registrar(provider, options: o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(100));
+        await using var registration = await registrar.RegisterAsync(Agent);
+
+        // What a Redis restarted empty looks like to the registry: the entry is simply gone.
+        await provider.Inner.DeregisterAsync("ModelManagerSuite", "mainpc-1", registrar.OwnerToken);
+
+        Assert.True(await Poll.UntilAsync(async () => (await provider.FetchAsync("ModelManagerSuite")).Count == 1, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task SetHealth_PublishedAtOnce()
+    {
+        var provider = new InMemoryDiscoveryProvider();
+        await using var registration = await Registrar(provider, options: o => o.HeartbeatInterval = TimeSpan.FromHours(1)).RegisterAsync(Agent);
+        var notified = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watch = provider.WatchChanges(_ => notified.TrySetResult());
+
+        await registration.SetHealthAsync(InstanceHealth.Warning);
+
+        await notified.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(InstanceHealth.Warning, Assert.Single(await provider.FetchAsync("ModelManagerSuite")).Health);
+        Assert.Equal(InstanceHealth.Warning, registration.Instance.Health);
+    }
+
+    [Fact]
+    public async Task Register_IdHeldByAnotherProcess_ReportsConflictAndKeepsTrying()
+    {
+        var provider = new InMemoryDiscoveryProvider();
+        await provider.RegisterAsync(Agent with { Machine = "pc2" }, "someone-else", TimeSpan.FromMilliseconds(500));
+
+        await using var registration = await Registrar(provider, options: o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(100)).RegisterAsync(Agent);
+
+        Assert.False(registration.IsRegistered);
+        Assert.Contains("registered by another process", registration.LastError, StringComparison.Ordinal);
+        Assert.True(await Poll.UntilAsync(() => registration.IsRegistered, TimeSpan.FromSeconds(10)));
+        Assert.Equal("mainpc", Assert.Single(await provider.FetchAsync("ModelManagerSuite")).Machine);
+    }
+
+    private static ServiceRegistrar Registrar(IDiscoveryProvider provider, TimeProvider? time = null, Action<FleetDiscoveryOptions>? options = null)
+    {
+        var value = new FleetDiscoveryOptions();
+        options?.Invoke(value);
+        return new ServiceRegistrar(provider, value, time ?? TimeProvider.System, NullLogger.Instance);
+    }
+}
