@@ -67,8 +67,32 @@ internal sealed class ProxyConnection
             }
         }
 
-        Abort();
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            _toUpstream.Close();
+            _toClient.Close();
+        }
+
+        _client.Dispose();
+        _upstream.Dispose();
     }
 
-    public void CloseSocket(Socket socket) => socket.Dispose();
+    /// <summary>
+    /// Closes one socket with a FIN. Shutdown comes first: disposing a socket another task is still
+    /// receiving on makes .NET abort it, and the peer would see a reset instead of the end of stream.
+    /// </summary>
+    public void CloseSocket(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already reset by the peer or closed by the other direction: nothing left to end.
+            _proxy.CountSocketError(ex);
+        }
+
+        socket.Dispose();
+    }
 }

@@ -26,7 +26,8 @@ internal static class ApiJsonReader
         catch (JsonException ex)
         {
             var truncated = ex.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase)
-                || ex.Message.Contains("incomplete", StringComparison.OrdinalIgnoreCase);
+                || ex.Message.Contains("incomplete", StringComparison.OrdinalIgnoreCase)
+                || ex.Message.Contains("Expected depth to be zero", StringComparison.Ordinal);
             throw ToxiproxyApiException.BadRequestBody(truncated ? "unexpected EOF" : FirstLine(ex.Message));
         }
     }
