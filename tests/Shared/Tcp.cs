@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 
-namespace Fleet.Sdk.Testing.Tests;
+namespace Fleet.Sdk.Tests;
 
-/// <summary>A TCP server a test drives by hand: it hands each accepted socket to the test.</summary>
+/// <summary>A TCP server a test drives by hand (it hands each accepted socket to the test), or an echo server.</summary>
 internal sealed class TcpPeer : IAsyncDisposable
 {
     private readonly Socket _listener;
