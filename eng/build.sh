@@ -144,13 +144,13 @@ cmd_demo() {
 
 main() {
   local command="${1:-}"
-  [ -n "$command" ] || { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+  [ -n "$command" ] || { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
   shift
   case "$command" in
     prereqs) cmd_prereqs ;;
     build | test | pack | bench | demo) cmd_prereqs; "cmd_$command" "$@" ;;
-    -h | --help | help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
-    *) printf 'unknown command: %s\n' "$command" >&2; sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    -h | --help | help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    *) printf 'unknown command: %s\n' "$command" >&2; sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 }
 
