@@ -1,5 +1,6 @@
 using System.Reflection;
 using BenchmarkDotNet.Running;
+using Fleet.Sdk.Benchmarks.FaultProxy;
 
 namespace Fleet.Sdk.Benchmarks;
 
@@ -10,7 +11,10 @@ namespace Fleet.Sdk.Benchmarks;
 public static class Program
 {
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Runners =
-        new(StringComparer.OrdinalIgnoreCase);
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["proxy"] = (ProxyRunner.Usage, ProxyRunner.RunAsync),
+        };
 
     public static async Task<int> Main(string[] args)
     {

@@ -52,7 +52,8 @@ internal static class ProxyAddress
     {
         if (IPAddress.TryParse(host, out var literal))
         {
-            return [literal];
+            // [::ffff:127.0.0.1] is how a dual-mode socket writes an IPv4 endpoint: dial it as IPv4.
+            return [literal.IsIPv4MappedToIPv6 ? literal.MapToIPv4() : literal];
         }
 
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
