@@ -3,11 +3,7 @@ namespace Fleet.Sdk.Testing;
 /// <summary><c>noop</c>: passes data unchanged.</summary>
 internal sealed class NoopStage : ToxicStage
 {
-    public override async ValueTask<StageOutcome> OnChunkAsync(Chunk chunk, ChunkSink next, StageContext context)
-    {
-        await next(chunk).ConfigureAwait(false);
-        return StageOutcome.Continue;
-    }
+    protected override ValueTask<StageOutcome> ApplyAsync(Chunk chunk, ChunkSink next, StageContext context) => PassAsync(chunk, next);
 }
 
 /// <summary>
@@ -17,14 +13,8 @@ internal sealed class NoopStage : ToxicStage
 /// </summary>
 internal sealed class LatencyStage : ToxicStage
 {
-    public override async ValueTask<StageOutcome> OnChunkAsync(Chunk chunk, ChunkSink next, StageContext context)
+    protected override async ValueTask<StageOutcome> ApplyAsync(Chunk chunk, ChunkSink next, StageContext context)
     {
-        if (!Applies)
-        {
-            await next(chunk).ConfigureAwait(false);
-            return StageOutcome.Continue;
-        }
-
         var toxic = Toxic;
         var delay = toxic["latency"];
         var jitter = toxic["jitter"];
@@ -54,14 +44,13 @@ internal sealed class BandwidthStage : ToxicStage
     private static readonly TimeSpan Slot = TimeSpan.FromMilliseconds(100);
     private TimeSpan _debt;
 
-    public override async ValueTask<StageOutcome> OnChunkAsync(Chunk chunk, ChunkSink next, StageContext context)
+    protected override async ValueTask<StageOutcome> ApplyAsync(Chunk chunk, ChunkSink next, StageContext context)
     {
         var rate = Toxic["rate"];
-        if (!Applies || rate <= 0)
+        if (rate <= 0)
         {
             _debt = TimeSpan.Zero;
-            await next(chunk).ConfigureAwait(false);
-            return StageOutcome.Continue;
+            return await PassAsync(chunk, next).ConfigureAwait(false);
         }
 
         _debt += TimeSpan.FromMilliseconds((double)chunk.Count / rate);
@@ -99,11 +88,7 @@ internal sealed class BandwidthStage : ToxicStage
 /// <summary><c>slow_close</c>: the end of the stream is passed on <c>delay</c> ms after it arrives.</summary>
 internal sealed class SlowCloseStage : ToxicStage
 {
-    public override async ValueTask<StageOutcome> OnChunkAsync(Chunk chunk, ChunkSink next, StageContext context)
-    {
-        await next(chunk).ConfigureAwait(false);
-        return StageOutcome.Continue;
-    }
+    protected override ValueTask<StageOutcome> ApplyAsync(Chunk chunk, ChunkSink next, StageContext context) => PassAsync(chunk, next);
 
     public override async ValueTask OnEndAsync(StageContext context)
     {
@@ -130,16 +115,11 @@ internal sealed class TimeoutStage : ToxicStage
         return Applies && timeout > 0 ? context.Add(Volatile.Read(ref _lastActivity), Milliseconds(timeout)) : null;
     }
 
-    public override async ValueTask<StageOutcome> OnChunkAsync(Chunk chunk, ChunkSink next, StageContext context)
+    protected override ValueTask<StageOutcome> ApplyAsync(Chunk chunk, ChunkSink next, StageContext context)
     {
-        if (!Applies)
-        {
-            await next(chunk).ConfigureAwait(false);
-            return StageOutcome.Continue;
-        }
-
+        // Dropped: the chunk never reaches the next stage.
         Volatile.Write(ref _lastActivity, context.Now);
-        return StageOutcome.Continue;
+        return ValueTask.FromResult(StageOutcome.Continue);
     }
 
     protected override void OnConfigured(StageContext context) => Volatile.Write(ref _lastActivity, context.Now);
@@ -151,14 +131,8 @@ internal sealed class TimeoutStage : ToxicStage
 /// </summary>
 internal sealed class ResetPeerStage : ToxicStage
 {
-    public override async ValueTask<StageOutcome> OnChunkAsync(Chunk chunk, ChunkSink next, StageContext context)
+    protected override async ValueTask<StageOutcome> ApplyAsync(Chunk chunk, ChunkSink next, StageContext context)
     {
-        if (!Applies)
-        {
-            await next(chunk).ConfigureAwait(false);
-            return StageOutcome.Continue;
-        }
-
         await context.DelayUninterruptedAsync(Milliseconds(Toxic["timeout"])).ConfigureAwait(false);
         return StageOutcome.Reset;
     }
@@ -170,14 +144,8 @@ internal sealed class ResetPeerStage : ToxicStage
 /// </summary>
 internal sealed class SlicerStage : ToxicStage
 {
-    public override async ValueTask<StageOutcome> OnChunkAsync(Chunk chunk, ChunkSink next, StageContext context)
+    protected override async ValueTask<StageOutcome> ApplyAsync(Chunk chunk, ChunkSink next, StageContext context)
     {
-        if (!Applies)
-        {
-            await next(chunk).ConfigureAwait(false);
-            return StageOutcome.Continue;
-        }
-
         var toxic = Toxic;
         var ends = Cut(chunk.Count, toxic["average_size"], toxic["size_variation"]);
         var delay = TimeSpan.FromMicroseconds(Math.Max(0, toxic["delay"]));
@@ -240,14 +208,8 @@ internal sealed class LimitDataStage : ToxicStage
 {
     private long _transmitted;
 
-    public override async ValueTask<StageOutcome> OnChunkAsync(Chunk chunk, ChunkSink next, StageContext context)
+    protected override async ValueTask<StageOutcome> ApplyAsync(Chunk chunk, ChunkSink next, StageContext context)
     {
-        if (!Applies)
-        {
-            await next(chunk).ConfigureAwait(false);
-            return StageOutcome.Continue;
-        }
-
         var limit = Toxic["bytes"];
         var take = (int)Math.Min(Math.Max(0, limit - _transmitted), chunk.Count);
         if (take > 0)

@@ -56,13 +56,24 @@ internal abstract class ToxicStage
         OnConfigured(context);
     }
 
-    public abstract ValueTask<StageOutcome> OnChunkAsync(Chunk chunk, ChunkSink next, StageContext context);
+    /// <summary>Handles one chunk: the toxic's behaviour when the toxicity draw made it apply, else a plain pass.</summary>
+    public ValueTask<StageOutcome> OnChunkAsync(Chunk chunk, ChunkSink next, StageContext context) =>
+        Applies ? ApplyAsync(chunk, next, context) : PassAsync(chunk, next);
 
     /// <summary>The source ended; runs before the destination is closed.</summary>
     public virtual ValueTask OnEndAsync(StageContext context) => ValueTask.CompletedTask;
 
     protected virtual void OnConfigured(StageContext context)
     {
+    }
+
+    /// <summary>The toxic's behaviour for one chunk; <paramref name="next"/> takes what it lets through.</summary>
+    protected abstract ValueTask<StageOutcome> ApplyAsync(Chunk chunk, ChunkSink next, StageContext context);
+
+    protected static async ValueTask<StageOutcome> PassAsync(Chunk chunk, ChunkSink next)
+    {
+        await next(chunk).ConfigureAwait(false);
+        return StageOutcome.Continue;
     }
 
     /// <summary>Milliseconds as a delay <see cref="Task.Delay(TimeSpan)"/> accepts (0 to about 24 days).</summary>
