@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -68,6 +69,9 @@ public sealed partial class FaultProxyServer : IAsyncDisposable
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
+
+        // No ConsoleLifetime: a library must not take over the process's Ctrl+C and SIGTERM.
+        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -124,6 +128,14 @@ public sealed partial class FaultProxyServer : IAsyncDisposable
         }
 
         return IPAddress.TryParse(host, out var address) ? address : throw TestingErrors.InvalidApiHost(host);
+    }
+
+    /// <summary>A host lifetime that listens to no signal: the owner of the server decides when it stops.</summary>
+    private sealed class PassiveLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     [LoggerMessage(EventId = 9011, Level = LogLevel.Information, Message = "Fault proxy serving the Toxiproxy {Version} API at {ApiUri}.")]
