@@ -2,7 +2,8 @@
 # Fleet.Sdk's one entry point. Every command first runs `prereqs`, so a fresh Debian machine with
 # the .NET 10 SDK needs nothing done by hand.
 #
-#   ./eng/build.sh prereqs          install what the machine lacks (libzmq5, redis-server, python3-zmq)
+#   ./eng/build.sh prereqs          install what the machine lacks (libzmq5, redis-server, python3-zmq,
+#                                   nodejs + npm, the integration tests' npm packages)
 #   ./eng/build.sh build            build everything, warnings as errors
 #   ./eng/build.sh test [ARGS...]   build, run every test project, print "N passed, N failed, N skipped"
 #                                   (ARGS go to dotnet test, e.g. --filter "Category!=Partition")
@@ -22,6 +23,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Debian packages the SDK and its tests use: the ZeroMQ engine, the Redis server, and pyzmq for
 # interoperability tests against unchanged Python agents.
 debian_packages=(libzmq5 redis-server python3-zmq)
+# The integration tests drive `fleet chaos serve` with the npm Toxiproxy client, pinned here.
+node_test_dir="$repo_root/tests/Fleet.Sdk.IntegrationTests/node"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -36,6 +39,7 @@ missing_packages() {
   if ! /usr/bin/python3 -c 'import zmq' >/dev/null 2>&1; then
     missing+=(python3-zmq)
   fi
+  { command -v node && command -v npm; } >/dev/null 2>&1 || missing+=(nodejs npm)
   if [ "${#missing[@]}" -gt 0 ]; then printf '%s\n' "${missing[@]}"; fi
 }
 
@@ -45,6 +49,7 @@ cmd_prereqs() {
 
   mapfile -t missing < <(missing_packages)
   if [ "${#missing[@]}" -eq 0 ]; then
+    install_node_modules
     return 0
   fi
 
@@ -67,6 +72,15 @@ then run this command again."
 
   mapfile -t still < <(missing_packages)
   [ "${#still[@]}" -eq 0 ] || die "apt-get ran but ${still[*]} still cannot be found."
+  install_node_modules
+}
+
+# npm ci when node_modules is missing or older than package-lock.json (npm ci stamps it).
+install_node_modules() {
+  [ "$node_test_dir/node_modules/.package-lock.json" -nt "$node_test_dir/package-lock.json" ] && return 0
+  log "installing the integration tests' npm packages (npm ci in ${node_test_dir#"$repo_root"/})"
+  (cd "$node_test_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+    die "npm ci failed in $node_test_dir; run it there by hand to see why."
 }
 
 cmd_build() {

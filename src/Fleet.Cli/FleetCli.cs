@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fleet.Cli.Chaos;
 
 namespace Fleet.Cli;
 
@@ -12,6 +13,7 @@ internal static class FleetCli
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("fleet: configuration, keys, calls, discovery, GPU leases and chaos for a Fleet.Sdk fleet.");
+        root.Subcommands.Add(ChaosCommand.Create());
         return root;
     }
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using BenchmarkDotNet.Running;
+using Fleet.Sdk.Benchmarks.FaultProxy;
 
 namespace Fleet.Sdk.Benchmarks;
 
@@ -13,6 +14,7 @@ public static class Program
         new(StringComparer.OrdinalIgnoreCase)
         {
             ["logging"] = ("[EVENTS]   events/s and allocations per event to file: Serilog baseline vs the Fleet pipeline", Logging.LoggingThroughput.RunAsync),
+            ["proxy"] = (ProxyRunner.Usage, ProxyRunner.RunAsync),
         };
 
     public static async Task<int> Main(string[] args)
