@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Fleet.Sdk.Discovery.Tests;
+
+/// <summary>The conformance suite against a real redis-server.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisProviderConformanceTests(RedisFixture redis) : DiscoveryProviderConformanceTests
+{
+    private FleetRedisConnection? _connection;
+
+    protected override Task<IDiscoveryProvider> CreateProviderAsync()
+    {
+        // The inherited facts cannot skip per provider; without redis-server they fail saying what to install.
+        _connection = redis.Server is null ? throw new InvalidOperationException(RedisAvailability.InstallHint) : redis.Connect();
+        return Task.FromResult<IDiscoveryProvider>(new RedisDiscoveryProvider(_connection, new DiscoveryMetrics(null), TimeSpan.FromSeconds(2), NullLogger.Instance));
+    }
+
+    public override Task DisposeAsync()
+    {
+        _connection?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    protected override async Task WaitForSubscriptionAsync()
+    {
+        // A subscription is registered asynchronously: prove it by a round trip on the same connection.
+        await _connection!.PingAsync(TimeSpan.FromSeconds(2));
+        await Task.Delay(50);
+    }
+}
+
+/// <summary>What only the Redis provider can show: foreign data in the keyspace, and one call per heartbeat.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisProviderTests(RedisFixture redis) : IDisposable
+{
+    private readonly List<IDisposable> _disposables = [];
+
+    public void Dispose() => _disposables.ForEach(d => d.Dispose());
+
+    [RequiresRedisServerFact]
+    public async Task Fetch_CorruptAndForeignEntries_SkippedAndCounted()
+    {
+        var (connection, provider, metrics) = Create();
+        await provider.RegisterAsync(Good("ok"), "o", TimeSpan.FromMinutes(1));
+        var prefix = connection.KeyPrefix;
+
+        // Garbage under ids the index lists: not JSON, wrong types, another service's record, a huge value.
+        await Raw(connection, "not json at all", "broken");
+        await Raw(connection, """{"v":1,"service":"Svc","id":42,"machine":["x"],"health":"Passing"}""", "typed");
+        await Raw(connection, """{"v":1,"service":"Other","id":"x","machine":"m","health":"Passing"}""", "foreign");
+        await Raw(connection, "{\"v\":1,\"pad\":\"" + new string('x', 100_000) + "\"}", "huge");
+
+        var instances = await provider.FetchAsync("Svc");
+
+        Assert.Equal("ok", Assert.Single(instances).InstanceId);
+        Assert.Equal(4, metrics.CorruptEntries);
+        Assert.StartsWith("fleet:", prefix, StringComparison.Ordinal);
+    }
+
+    [RequiresRedisServerFact]
+    public async Task Register_IsOneScriptCallPerHeartbeat()
+    {
+        var (_, provider, _) = Create();
+        var calls = new List<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "fleet.discovery.registry.calls")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) => calls.Add((string)tags[0].Value!));
+        listener.Start();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await provider.RegisterAsync(Good("hb"), "o", TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(5, calls.Count(c => c == "register"));
+    }
+
+    [RequiresRedisServerFact]
+    public async Task Fetch_RedisUnreachable_ThrowsUnavailableNamingTheSetting()
+    {
+        var connection = redis.Connect(connectionString: "127.0.0.1:1", timeout: TimeSpan.FromMilliseconds(300));
+        _disposables.Add(connection);
+        var provider = new RedisDiscoveryProvider(connection, new DiscoveryMetrics(null), TimeSpan.FromMilliseconds(300), NullLogger.Instance);
+
+        var error = await Assert.ThrowsAsync<DiscoveryUnavailableException>(() => provider.FetchAsync("Svc"));
+
+        Assert.Contains("Fleet:Discovery:Redis:ConnectionString", error.Message, StringComparison.Ordinal);
+    }
+
+    private (FleetRedisConnection Connection, RedisDiscoveryProvider Provider, DiscoveryMetrics Metrics) Create()
+    {
+        var connection = redis.Connect();
+        _disposables.Add(connection);
+        var metrics = new DiscoveryMetrics(null);
+        return (connection, new RedisDiscoveryProvider(connection, metrics, TimeSpan.FromSeconds(2), NullLogger.Instance), metrics);
+    }
+
+    private static Task Raw(FleetRedisConnection connection, string value, string id) =>
+        connection.EvaluateAsync(
+            "redis.call('SET', KEYS[1], ARGV[1]); redis.call('ZADD', KEYS[2], '+inf', ARGV[2]); return 1",
+            [$"{connection.KeyPrefix}instance:Svc:{id}", $"{connection.KeyPrefix}service:Svc"],
+            [value, id],
+            TimeSpan.FromSeconds(2));
+
+    private static ServiceInstance Good(string id) => new() { ServiceName = "Svc", InstanceId = id, Machine = "mainpc" };
+}
+
+[CollectionDefinition(Name)]
+public sealed class RedisCollection : ICollectionFixture<RedisFixture>
+{
+    public const string Name = "redis";
+}
