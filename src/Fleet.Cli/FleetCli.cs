@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Fleet.Cli.Chaos;
+using Fleet.Cli.Discovery;
 
 namespace Fleet.Cli;
 
@@ -14,6 +15,7 @@ internal static class FleetCli
     {
         var root = new RootCommand("fleet: configuration, keys, calls, discovery, GPU leases and chaos for a Fleet.Sdk fleet.");
         root.Subcommands.Add(ChaosCommand.Create());
+        root.Subcommands.Add(DiscoveryCommand.Create());
         return root;
     }
 

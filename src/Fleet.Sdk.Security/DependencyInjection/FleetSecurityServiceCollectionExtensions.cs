@@ -45,6 +45,7 @@ public static class FleetSecurityServiceCollectionExtensions
     internal static IServiceCollection AddFleetSecurityCore(IServiceCollection services, IConfiguration? section, Action<FleetSecurityOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddLogging();
         services.AddFleetPaths();
 
         var options = services.AddOptions<FleetSecurityOptions>();

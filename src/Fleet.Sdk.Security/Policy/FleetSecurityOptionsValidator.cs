@@ -1,5 +1,6 @@
 using Fleet.Sdk.Config;
 using Fleet.Sdk.PathManager;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace Fleet.Sdk.Security;
 /// command line; no legacy placeholder key lingers in the environment. Every problem at once.
 /// </summary>
 internal sealed partial class FleetSecurityOptionsValidator(
-    IFleetPaths paths,
+    IServiceProvider services,
     ISecretRegistry registry,
     IEnvironmentVariables environment,
     CommandLineArguments commandLine,
@@ -33,6 +34,9 @@ internal sealed partial class FleetSecurityOptionsValidator(
         {
             try
             {
+                // Paths are resolved only when a certificate must be found: tools that use security
+                // without one (the fleet CLI) never create the agent's directories.
+                var paths = services.GetRequiredService<IFleetPaths>();
                 FleetSecurity.LoadOwnCertificate(FleetSecurity.ResolveCertificatesDirectory(options, paths), options.CertificateName, registry);
             }
             catch (FleetSecurityException ex)

@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Fleet.Sdk.Discovery;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.Cli.Discovery;
+
+/// <summary><c>fleet discovery ls|watch</c>: what the registry holds, and how it changes.</summary>
+internal static class DiscoveryCommand
+{
+    public static Command Create()
+    {
+        var redis = new Option<string?>("--redis")
+        {
+            Description = "Redis servers (host:port[,host:port]); default: Fleet:Discovery:Redis:ConnectionString from the environment (FLEET__DISCOVERY__REDIS__CONNECTIONSTRING).",
+        };
+        var fleet = new Option<string?>("--fleet")
+        {
+            Description = "The fleet's name (key prefix fleet:NAME:); default: Fleet:Discovery:Redis:FleetName or 'default'.",
+        };
+        var passwordFile = new Option<FileInfo?>("--password-file")
+        {
+            Description = "A file holding the Redis password (never give the password itself on a command line).",
+        };
+        var timeout = new Option<int>("--timeout")
+        {
+            Description = "Milliseconds to wait for Redis.",
+            DefaultValueFactory = _ => 2000,
+        };
+        var format = new Option<string>("--format")
+        {
+            Description = "text or json.",
+            DefaultValueFactory = _ => "text",
+        };
+        format.AcceptOnlyFromAmong("text", "json");
+
+        var ls = new Command("ls", "List every live instance: service, instance, machine, health, heartbeat age, endpoints.");
+        var watch = new Command("watch", "Stream registrations, deregistrations and health changes until Ctrl+C.");
+        foreach (var command in new[] { ls, watch })
+        {
+            command.Options.Add(redis);
+            command.Options.Add(fleet);
+            command.Options.Add(passwordFile);
+            command.Options.Add(timeout);
+        }
+
+        ls.Options.Add(format);
+        ls.SetAction((parse, cancellationToken) =>
+            ListAsync(Connect(parse.GetValue(redis), parse.GetValue(fleet), parse.GetValue(passwordFile), parse.GetValue(timeout)), parse.GetValue(format)!, parse.InvocationConfiguration.Output, cancellationToken));
+        watch.SetAction((parse, cancellationToken) =>
+            WatchAsync(Connect(parse.GetValue(redis), parse.GetValue(fleet), parse.GetValue(passwordFile), parse.GetValue(timeout)), parse.InvocationConfiguration.Output, cancellationToken));
+
+        var discovery = new Command("discovery", "Inspect the fleet's service registry (Redis).");
+        discovery.Subcommands.Add(ls);
+        discovery.Subcommands.Add(watch);
+        return discovery;
+    }
+
+    private static ServiceProvider Connect(string? redis, string? fleet, FileInfo? passwordFile, int timeoutMs)
+    {
+        if (timeoutMs <= 0)
+        {
+            throw new CliException($"--timeout {timeoutMs} must be a positive number of milliseconds.");
+        }
+
+        var overrides = new Dictionary<string, string?>();
+        if (redis is not null)
+        {
+            overrides["Fleet:Discovery:Redis:ConnectionString"] = redis;
+        }
+
+        if (fleet is not null)
+        {
+            overrides["Fleet:Discovery:Redis:FleetName"] = fleet;
+        }
+
+        if (passwordFile is not null)
+        {
+            if (!passwordFile.Exists)
+            {
+                throw new CliException($"--password-file {passwordFile.FullName} does not exist.");
+            }
+
+            overrides["Fleet:Security:Secrets:redis-password"] = passwordFile.FullName;
+        }
+
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(overrides).Build();
+        if (string.IsNullOrWhiteSpace(configuration["Fleet:Discovery:Redis:ConnectionString"]))
+        {
+            throw new CliException("No Redis to ask: give --redis host:port, or set FLEET__DISCOVERY__REDIS__CONNECTIONSTRING.");
+        }
+
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddFleetDiscovery(o =>
+        {
+            o.Provider = DiscoveryProviderKind.Redis;
+            o.ResolveTimeout = TimeSpan.FromMilliseconds(timeoutMs);
+            o.Redis.ConnectTimeout = TimeSpan.FromMilliseconds(timeoutMs);
+        });
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task<int> ListAsync(ServiceProvider services, string format, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using (services.ConfigureAwait(false))
+        {
+            IReadOnlyList<ServiceInstance> instances;
+            try
+            {
+                instances = await services.GetRequiredService<IDiscoveryProvider>().FetchAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DiscoveryUnavailableException ex)
+            {
+                throw new CliException(ex.Message, ex, ExitCodes.Problems);
+            }
+
+            var now = TimeProvider.System.GetUtcNow();
+            var rows = instances.OrderBy(i => i.ServiceName, StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal).ToList();
+            if (format == "json")
+            {
+                var json = rows.Select(i => new
+                {
+                    service = i.ServiceName,
+                    instance = i.InstanceId,
+                    machine = i.Machine,
+                    health = i.Health.ToString(),
+                    version = i.Version,
+                    heartbeat_age_seconds = i.LastHeartbeat is { } h ? Math.Round((now - h).TotalSeconds, 1) : (double?)null,
+                    endpoints = i.Endpoints,
+                    metadata = i.Metadata,
+                });
+                await output.WriteLineAsync(JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            if (rows.Count == 0)
+            {
+                await output.WriteLineAsync("No live instance is registered.").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            var table = rows.Select(i => new[]
+            {
+                i.ServiceName, i.InstanceId, i.Machine, i.Health.ToString(),
+                i.LastHeartbeat is { } h ? $"{(now - h).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s" : "-",
+                string.Join(' ', i.Endpoints.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")),
+            }).ToList();
+            await TextTable.WriteAsync(output, ["SERVICE", "INSTANCE", "MACHINE", "HEALTH", "AGE", "ENDPOINTS"], table).ConfigureAwait(false);
+            await output.WriteLineAsync($"{rows.Count} instance(s) of {rows.Select(r => r.ServiceName).Distinct().Count()} service(s).").ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+    }
+
+    private static async Task<int> WatchAsync(ServiceProvider services, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using (services.ConfigureAwait(false))
+        {
+            var resolver = services.GetRequiredService<IServiceResolver>();
+            try
+            {
+                await foreach (var change in resolver.WatchAsync(null, cancellationToken).ConfigureAwait(false))
+                {
+                    var time = TimeProvider.System.GetUtcNow().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+                    foreach (var (mark, list) in new[] { ("+", change.Added), ("-", change.Removed), ("~", change.Changed) })
+                    {
+                        foreach (var instance in list)
+                        {
+                            await output.WriteLineAsync($"{time} {mark} {instance.ServiceName}/{instance.InstanceId} on {instance.Machine} {instance.Health} {string.Join(' ', instance.Endpoints.Select(e => $"{e.Key}={e.Value}"))}").ConfigureAwait(false);
+                        }
+                    }
+
+                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return ExitCodes.Success;
+            }
+
+            return ExitCodes.Success;
+        }
+    }
+}
