@@ -76,11 +76,13 @@ public sealed class ServiceResolution
     /// <exception cref="ServiceNotFoundException">No healthy instance has an endpoint of that kind.</exception>
     public string SelectEndpoint(string kind, EndpointSelection? policy = null)
     {
-        var instance = Select(policy);
-        return instance.Endpoint(kind)
-            ?? _instances.Select(i => i.Endpoint(kind)).FirstOrDefault(e => e is not null)
-            ?? throw new ServiceNotFoundException($"No instance of '{ServiceName}' has an endpoint of kind '{kind}'; they have: {string.Join(", ", _instances.SelectMany(i => i.Endpoints.Keys).Distinct())}.");
+        return Select(policy).Endpoint(kind) ?? AnyEndpoint(kind);
     }
+
+    // Kept apart so the common path allocates nothing (a lambda capturing kind would).
+    private string AnyEndpoint(string kind) =>
+        _instances.Select(i => i.Endpoint(kind)).FirstOrDefault(e => e is not null)
+        ?? throw new ServiceNotFoundException($"No instance of '{ServiceName}' has an endpoint of kind '{kind}'; they have: {string.Join(", ", _instances.SelectMany(i => i.Endpoints.Keys).Distinct())}.");
 
     /// <inheritdoc />
     public override string ToString() =>
