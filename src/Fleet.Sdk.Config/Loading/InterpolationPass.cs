@@ -79,11 +79,7 @@ internal sealed partial class InterpolationPass
             var agentText = agents.Count == 0 ? string.Empty : $" by {FormatList(agents)}";
             var message = rule == FleetRules.UndefinedVariable
                 ? $"variable {variable} is not defined; it is {uses}{agentText}"
-                : rule == FleetRules.RequiredVariable
-                    ? $"{_groupMessages[(rule, variable)]} ({uses}{agentText})"
-                    : rule == FleetRules.LegacyAlias
-                        ? $"{_groupMessages[(rule, variable)]} ({uses}{agentText})"
-                        : $"{_groupMessages[(rule, variable)]} ({uses}{agentText})";
+                : $"{_groupMessages[(rule, variable)].TrimEnd('.')} ({uses}{agentText})";
             result.Add(new FleetDiagnostic
             {
                 Rule = rule,
@@ -92,7 +88,7 @@ internal sealed partial class InterpolationPass
                 Related = occurrences.Count == 1 ? [] : occurrences.Select(o => new FleetRelatedLocation(o.Location, o.Describe())).ToList(),
                 Agents = agents,
                 Fix = rule == FleetRules.UndefinedVariable
-                    ? $"set {variable} in the environment or a .env file beside the topology file, declare it under 'variables:' in the unified topology, or give a default: ${{{variable}:-0}}."
+                    ? $"set {variable} in the environment or a .env file beside the topology file, declare it under 'variables:' in the unified topology, or give a default: ${{{variable}:-default}}."
                     : rule == FleetRules.RequiredVariable
                         ? $"set {variable} in the environment or a .env file."
                         : rule == FleetRules.LegacyAlias

@@ -30,9 +30,10 @@ internal static class TopologyCombiner
         var variables = new List<FleetMappingEntry>();
         foreach (var source in sources.AsEnumerable().Reverse())
         {
-            settings = TreeHelpers.Merge(settings, TreeHelpers.Get(source.Tree, Keys.Settings) ?? FleetMapping.Empty);
-            machines = TreeHelpers.Merge(machines, TreeHelpers.Get(source.Tree, Keys.Machines) ?? FleetMapping.Empty, namesLevel: true);
-            deprecated = TreeHelpers.Merge(deprecated, NamesToMapping(TreeHelpers.Get(source.Tree, Keys.Deprecated)), namesLevel: true);
+            // Earlier files win, and keep their locations.
+            settings = TreeHelpers.Merge(settings, TreeHelpers.Get(source.Tree, Keys.Settings) ?? FleetMapping.Empty, overLocations: true);
+            machines = TreeHelpers.Merge(machines, TreeHelpers.Get(source.Tree, Keys.Machines) ?? FleetMapping.Empty, namesLevel: true, overLocations: true);
+            deprecated = TreeHelpers.Merge(deprecated, NamesToMapping(TreeHelpers.Get(source.Tree, Keys.Deprecated)), namesLevel: true, overLocations: true);
         }
 
         var declaredMachines = (machines as FleetMapping)?.Entries.Select(e => e.Key).ToList() ?? [];
@@ -188,13 +189,16 @@ internal static class TopologyCombiner
 
             var where = (FleetAgent a) => a.Group is null ? $"on {a.Machine}" : $"in group {a.Group} on {a.Machine}";
             var second = duplicate is null ? string.Empty : $" {where(duplicate)}";
+            var portsOf = (FleetAgent a) => string.Join(", ", FleetTopologyValidator.PortsOf(a).Select(p => $"{p.Kind} {p.Port}"));
+            var firstPorts = portsOf(first) is { Length: > 0 } fp ? $", {fp}" : string.Empty;
+            var secondPorts = duplicate is not null && portsOf(duplicate) is { Length: > 0 } sp ? $", {sp}" : string.Empty;
             var ports = FleetTopologyValidator.PortsOf(first).Select(p => p.Port)
                 .Concat(duplicate is null ? [] : FleetTopologyValidator.PortsOf(duplicate).Select(p => p.Port)).Distinct().ToList();
             var differences = duplicate is null ? [] : Differences(first, duplicate);
             yield return new FleetDiagnostic
             {
                 Rule = FleetRules.DuplicateAgent,
-                Message = $"agent {shadow.Name} is defined twice: {where(first)} ({first.Location.ToShortString()}) and{second} ({shadow.KeyLocation.ToShortString()})" +
+                Message = $"agent {shadow.Name} is defined twice: {where(first)} ({first.Location.ToShortString()}{firstPorts}) and{second} ({shadow.KeyLocation.ToShortString()}{secondPorts})" +
                           (differences.Count == 0 ? "; the definitions are identical" : $"; they differ: {string.Join(", ", differences)}") +
                           "; only the first is used",
                 Location = shadow.KeyLocation,

@@ -351,8 +351,8 @@ internal static class TopologySchemaReader
                     deprecation.Add(new FleetMappingEntry(Keys.ReplacedBy, replacedBy, replacedBy.Location));
                 }
 
+                // The agent stays defined (it is still started by the legacy launcher): FLEET016 reports it.
                 deprecated.Add(new FleetMappingEntry(name, new FleetMapping(deprecation, keyLocation), keyLocation));
-                return null;
             }
         }
 

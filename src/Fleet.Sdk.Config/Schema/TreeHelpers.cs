@@ -77,7 +77,7 @@ internal static class TreeHelpers
     /// Deep-merges <paramref name="over"/> onto <paramref name="under"/>: mappings merge key by key
     /// (schema keys matched ignoring case and '_'), anything else is replaced.
     /// </summary>
-    public static FleetValue Merge(FleetValue under, FleetValue over, bool namesLevel = false)
+    public static FleetValue Merge(FleetValue under, FleetValue over, bool namesLevel = false, bool overLocations = false)
     {
         if (under is not FleetMapping baseMapping || over is not FleetMapping overMapping)
         {
@@ -98,10 +98,14 @@ internal static class TreeHelpers
 
             var existing = entries[index];
             var childIsNames = !namesLevel && (Keys.Match(existing.Key, Keys.Machines) || Keys.Match(existing.Key, Keys.Agents));
-            entries[index] = existing with { Value = Merge(existing.Value, entry.Value, childIsNames) };
+            entries[index] = existing with
+            {
+                Value = Merge(existing.Value, entry.Value, childIsNames, overLocations),
+                KeyLocation = overLocations ? entry.KeyLocation : existing.KeyLocation,
+            };
         }
 
-        return new FleetMapping(entries, baseMapping.Location);
+        return new FleetMapping(entries, overLocations ? overMapping.Location : baseMapping.Location);
     }
 
     public static FleetMapping With(FleetMapping mapping, string key, FleetValue value, SourceLocation keyLocation)

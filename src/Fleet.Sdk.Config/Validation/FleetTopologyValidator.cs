@@ -327,16 +327,19 @@ public static class FleetTopologyValidator
             foreach (var (port, list) in claims.Where(c => c.Value.Count > 1).OrderBy(c => c.Key))
             {
                 var users = list.Select(c => $"{c.Agent.Name} ({c.Kind})").ToList();
+                var names = list.Select(c => c.Agent.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 diagnostics.Add(new FleetDiagnostic
                 {
                     Rule = FleetRules.PortConflict,
                     Message = $"port {port} on {list[0].Agent.Machine} is used {list.Count} times: by {string.Join(" and ", users)}",
                     Location = list[1].Location,
                     Related = list.Select(c => new FleetRelatedLocation(c.Location, $"{c.Agent.Name} {c.Kind} {port}")).ToList(),
-                    Agents = list.Select(c => c.Agent.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+                    Agents = names,
                     Ports = [port],
                     Machine = list[0].Agent.Machine,
-                    Fix = $"give each of {string.Join(", ", list.Select(c => c.Agent.Name).Distinct(StringComparer.OrdinalIgnoreCase))} its own port on {list[0].Agent.Machine}.",
+                    Fix = names.Count == 1
+                        ? $"give {names[0]} a health port different from its port."
+                        : $"give each of {string.Join(", ", names)} its own port on {list[0].Agent.Machine}.",
                 });
             }
         }
