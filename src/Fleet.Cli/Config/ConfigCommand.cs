@@ -9,6 +9,9 @@ internal static class ConfigCommand
     {
         var command = new Command("config", "Validate, inspect and migrate the fleet's topology configuration (see docs/config.md).");
         command.Subcommands.Add(ValidateCommand.Create());
+        command.Subcommands.Add(ShowCommand.Create());
+        command.Subcommands.Add(GraphCommand.Create());
+        command.Subcommands.Add(MigrateCommand.Create());
         return command;
     }
 }

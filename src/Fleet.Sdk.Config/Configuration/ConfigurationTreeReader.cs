@@ -19,20 +19,40 @@ internal static class ConfigurationTreeReader
                         continue;
                     }
 
-                    return provider is FleetTopologyConfigurationProvider topology && topology.GetLocation(path) is { } location
-                        ? location
-                        : SourceLocation.Of($"configuration key {path} (from {provider})");
+                    return provider switch
+                    {
+                        FleetTopologyConfigurationProvider topology when topology.GetLocation(path) is { } location => location,
+                        Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationProvider =>
+                            SourceLocation.Of($"environment variable {path.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()}"),
+                        _ => SourceLocation.Of($"configuration key {path} (from {provider})"),
+                    };
                 }
             }
 
             return SourceLocation.Of($"configuration key {path}");
         }
 
+        // Keys keep the topology file's spelling (an environment variable FLEET__TOPOLOGY__AGENTS__CACHEMANAGER__PORT must not rename CacheManager).
+        var topologyProviders = root?.Providers.OfType<FleetTopologyConfigurationProvider>().ToList() ?? [];
+        string Spelling(string parentPath, string key)
+        {
+            foreach (var provider in topologyProviders)
+            {
+                var match = provider.GetChildKeys([], parentPath).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+                if (match is not null)
+                {
+                    return match;
+                }
+            }
+
+            return key;
+        }
+
         var section = configuration.GetSection(sectionPath);
-        return ReadNode(section, Locate) as FleetMapping ?? new FleetMapping([], Locate(sectionPath));
+        return ReadNode(section, Locate, Spelling) as FleetMapping ?? new FleetMapping([], Locate(sectionPath));
     }
 
-    private static FleetValue ReadNode(IConfigurationSection section, Func<string, SourceLocation> locate)
+    private static FleetValue ReadNode(IConfigurationSection section, Func<string, SourceLocation> locate, Func<string, string, string> spelling)
     {
         var children = section.GetChildren().ToList();
         if (children.Count == 0)
@@ -40,6 +60,8 @@ internal static class ConfigurationTreeReader
             return new FleetScalar(section.Value, FleetScalarStyle.Plain, locate(section.Path));
         }
 
-        return new FleetMapping(children.Select(c => new FleetMappingEntry(c.Key, ReadNode(c, locate), locate(c.Path))), locate(section.Path));
+        return new FleetMapping(
+            children.Select(c => new FleetMappingEntry(spelling(section.Path, c.Key), ReadNode(c, locate, spelling), locate(c.Path))),
+            locate(section.Path));
     }
 }

@@ -36,18 +36,18 @@ internal static class TopologyFlattener
         Set($"{TopologySection}:Version", topology.Version.ToString(CultureInfo.InvariantCulture), default);
         foreach (var machine in topology.Machines)
         {
-            AddMachine($"{TopologySection}:Machines:{machine.Name}", machine, Set);
+            AddMachine($"{TopologySection}:Machines:{machine.Name}", machine, Set, withName: false);
         }
 
         foreach (var agent in topology.Agents)
         {
-            AddAgent($"{TopologySection}:Agents:{agent.Name}", agent, Set);
+            AddAgent($"{TopologySection}:Agents:{agent.Name}", agent, Set, withName: false);
         }
 
         foreach (var deprecated in topology.DeprecatedAgents)
         {
             var prefix = $"{TopologySection}:Deprecated:{deprecated.Name}";
-            Set($"{prefix}:Name", deprecated.Name, deprecated.Location);
+            Set(prefix, string.Empty, deprecated.Location);
             Set($"{prefix}:ReplacedBy", deprecated.ReplacedBy, deprecated.Location);
             Set($"{prefix}:Reason", deprecated.Reason, deprecated.Location);
         }
@@ -65,21 +65,22 @@ internal static class TopologyFlattener
 
         if (agentName is not null && topology.TryGetAgent(agentName, out var current))
         {
-            AddAgent(AgentSection, current, Set);
+            AddAgent(AgentSection, current, Set, withName: true);
             machineName ??= current.Machine;
         }
 
         if (machineName is not null && topology.TryGetMachine(machineName, out var here))
         {
-            AddMachine(MachineSection, here, Set);
+            AddMachine(MachineSection, here, Set, withName: true);
         }
 
         return (data, locations);
     }
 
-    private static void AddMachine(string prefix, FleetMachine machine, Action<string, string?, SourceLocation> set)
+    private static void AddMachine(string prefix, FleetMachine machine, Action<string, string?, SourceLocation> set, bool withName)
     {
-        set($"{prefix}:Name", machine.Name, machine.Location);
+        set(prefix, string.Empty, machine.Location);
+        set($"{prefix}:Name", withName ? machine.Name : null, machine.Location);
         set($"{prefix}:Host", machine.Host, machine.Location);
         for (var i = 0; i < machine.Gpus.Count; i++)
         {
@@ -91,9 +92,9 @@ internal static class TopologyFlattener
         AddFree($"{prefix}:Settings", machine.Settings, set);
     }
 
-    private static void AddAgent(string prefix, FleetAgent agent, Action<string, string?, SourceLocation> set)
+    private static void AddAgent(string prefix, FleetAgent agent, Action<string, string?, SourceLocation> set, bool withName)
     {
-        set($"{prefix}:Name", agent.Name, agent.Location);
+        set($"{prefix}:Name", withName ? agent.Name : null, agent.Location);
         set($"{prefix}:Machine", agent.Machine, agent.Location);
         set($"{prefix}:Group", agent.Group, agent.Location);
         set($"{prefix}:Host", agent.Host, agent.Location);

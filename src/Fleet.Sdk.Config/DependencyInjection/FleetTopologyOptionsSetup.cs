@@ -8,13 +8,12 @@ internal sealed class FleetTopologyOptionsSetup(IConfiguration configuration) : 
 {
     public void Configure(FleetTopologyOptions options)
     {
-        var tree = ConfigurationTreeReader.Read(configuration, TopologyFlattener.TopologySection);
-        var builder = new TopologyBuilder();
-        options.Topology = builder.Build(tree, TopologyFlattener.TopologySection);
+        var (topology, errors, diagnostics) = FleetTopologyLoader.BuildFromConfiguration(configuration);
+        options.Topology = topology;
         options.BuildErrors.Clear();
-        options.BuildErrors.AddRange(builder.Errors);
+        options.BuildErrors.AddRange(errors);
         options.Diagnostics.Clear();
-        foreach (var diagnostic in builder.Diagnostics.Concat(FleetTopologyValidator.Validate(options.Topology)))
+        foreach (var diagnostic in diagnostics)
         {
             options.Diagnostics.Add(diagnostic);
         }

@@ -94,6 +94,32 @@ public static class FleetTopologyLoader
         return new FleetTopologyLoadResult(topology, FleetTopologyValidator.Sort(diagnostics), files);
     }
 
+    /// <summary>
+    /// Rebuilds the topology from the <c>Fleet:Topology</c> section of a configuration, after every
+    /// layer (so environment and command-line values count), and validates it.
+    /// </summary>
+    /// <param name="configuration">The configuration, usually holding a <see cref="FleetTopologyConfigurationSource"/>.</param>
+    /// <returns>The topology and every finding; locations name the file and line when the value came from a topology file.</returns>
+    /// <exception cref="FleetConfigurationException">A value has the wrong type (a port that is not a number...).</exception>
+    public static FleetTopologyLoadResult LoadFromConfiguration(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var (topology, errors, diagnostics) = BuildFromConfiguration(configuration);
+        return errors.Count > 0
+            ? throw FleetConfigurationErrors.LoadFailed(errors)
+            : new FleetTopologyLoadResult(topology, FleetTopologyValidator.Sort(diagnostics), []);
+    }
+
+    internal static (FleetTopology Topology, List<FleetConfigurationError> Errors, List<FleetDiagnostic> Diagnostics) BuildFromConfiguration(
+        Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var tree = ConfigurationTreeReader.Read(configuration, TopologyFlattener.TopologySection);
+        var builder = new TopologyBuilder();
+        var topology = builder.Build(tree, TopologyFlattener.TopologySection);
+        var diagnostics = builder.Diagnostics.Concat(FleetTopologyValidator.Validate(topology)).ToList();
+        return (topology, builder.Errors, diagnostics);
+    }
+
     /// <summary>Finds the topology file of a configuration directory: the first of <see cref="FleetTopologySchema.DefaultFileNames"/> that exists.</summary>
     /// <param name="directory">The directory.</param>
     /// <returns>The file, or <see langword="null"/> when there is none.</returns>

@@ -98,7 +98,13 @@ public static class FleetTopologyMigrator
         }
 
         var combined = TopologyCombiner.Combine(sources, [], machineView: null, []).Tree;
-        return new FleetMigrationResult(Split(combined, options, defines), input);
+        var files = Split(combined, options, defines);
+        if (EnvironmentFile(options) is { } environmentFile)
+        {
+            files.Add(environmentFile);
+        }
+
+        return new FleetMigrationResult(files, input);
     }
 
     private static List<FleetMigratedFile> Split(FleetMapping combined, FleetTopologyLoadOptions options, IReadOnlyDictionary<string, string>? defines)
@@ -163,6 +169,37 @@ public static class FleetTopologyMigrator
         }
 
         return files;
+    }
+
+    /// <summary>The variables of the .env files beside the inputs, gathered into one .env for the output (the first value of a name wins).</summary>
+    private static FleetMigratedFile? EnvironmentFile(FleetTopologyLoadOptions options)
+    {
+        if (!options.LoadDotEnv)
+        {
+            return null;
+        }
+
+        var entries = new List<DotEnvEntry>();
+        var paths = options.Sources.Select(s => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(s.Path))!, ".env")).Distinct(StringComparer.Ordinal).Where(File.Exists).ToList();
+        foreach (var path in paths)
+        {
+            entries.AddRange(DotEnvFile.Load(path).Entries.Where(e => !entries.Any(x => x.Name == e.Name)));
+        }
+
+        if (entries.Count == 0)
+        {
+            return null;
+        }
+
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Variables gathered by 'fleet config migrate' from: {string.Join(", ", paths)}.");
+        foreach (var entry in entries)
+        {
+            var quoted = entry.Value.Any(c => char.IsWhiteSpace(c) || c is '#' or '"' or '\\' or '\'');
+            text.AppendLine(CultureInfo.InvariantCulture, $"{entry.Name}={(quoted ? "\"" + entry.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"" : entry.Value)}");
+        }
+
+        return new FleetMigratedFile(".env", text.ToString());
     }
 
     private static bool Plain(string value) => long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);

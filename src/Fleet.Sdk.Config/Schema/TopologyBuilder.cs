@@ -192,7 +192,7 @@ internal sealed class TopologyBuilder
         foreach (var entry in Mapping(value, Keys.Machines).Entries)
         {
             var path = $"{Keys.Machines}.{entry.Key}";
-            var body = entry.Value is FleetScalar { IsNull: true } ? FleetMapping.Empty : entry.Value as FleetMapping;
+            var body = entry.Value is FleetScalar { Value: null or "" } ? FleetMapping.Empty : entry.Value as FleetMapping;
             if (body is null)
             {
                 Invalid(entry.Value, path, "a mapping (host, gpus, limits, settings)");
@@ -302,7 +302,7 @@ internal sealed class TopologyBuilder
         foreach (var entry in Mapping(value, Keys.Deprecated).Entries)
         {
             var path = $"{Keys.Deprecated}.{entry.Key}";
-            var body = entry.Value is FleetScalar { IsNull: true } ? FleetMapping.Empty : entry.Value as FleetMapping;
+            var body = entry.Value is FleetScalar { Value: null or "" } ? FleetMapping.Empty : entry.Value as FleetMapping;
             if (body is null)
             {
                 Invalid(entry.Value, path, "a mapping with 'replaced_by' and 'reason', or nothing");

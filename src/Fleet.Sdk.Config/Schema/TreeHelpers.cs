@@ -105,7 +105,22 @@ internal static class TreeHelpers
             };
         }
 
-        return new FleetMapping(entries, overLocations ? overMapping.Location : baseMapping.Location);
+        if (overLocations)
+        {
+            // The over side's order first (earlier files keep their order), then what only the base has.
+            var ordered = new List<FleetMappingEntry>();
+            foreach (var entry in overMapping.Entries)
+            {
+                var index = entries.FindIndex(e => namesLevel ? string.Equals(e.Key, entry.Key, StringComparison.OrdinalIgnoreCase) : Keys.Match(e.Key, entry.Key));
+                ordered.Add(entries[index]);
+                entries.RemoveAt(index);
+            }
+
+            ordered.AddRange(entries);
+            return new FleetMapping(ordered, overMapping.Location);
+        }
+
+        return new FleetMapping(entries, baseMapping.Location);
     }
 
     public static FleetMapping With(FleetMapping mapping, string key, FleetValue value, SourceLocation keyLocation)
