@@ -79,7 +79,7 @@ internal static class MigrateCommand
             stdout.WriteLine($"checked: {migrated.Topology.Agents.Count} agents on {migrated.Topology.Machines.Count} machines resolve to the same machines, ports, health ports, flags and dependencies as the input.");
             var carried = migration.Input.Diagnostics.Count;
             stdout.WriteLine(carried == 0
-                ? "the input validates clean, and so does the output."
+                ? defines.Count == 0 ? "the input validates clean, and so does the output." : "with the --define variables the input validates clean, and so does the output."
                 : $"the input has {carried} validation finding(s), carried over unchanged: run 'fleet config validate {Path.Combine(directory, FleetTopologyMigrator.TopologyFileName)}' and fix them there.");
             return ExitCodes.Success;
         });

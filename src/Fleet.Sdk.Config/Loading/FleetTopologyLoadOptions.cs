@@ -48,6 +48,9 @@ public sealed class FleetTopologyLoadOptions
     /// <value>The default value is <see cref="LegacyEnvironmentAliases.All"/>.</value>
     public IReadOnlyList<AliasedEnvironmentVariable> Aliases { get; set; } = LegacyEnvironmentAliases.All;
 
+    /// <summary>Gets or sets variables that rank below <c>.env</c> files and above the topology's <c>variables:</c> (a migration's <c>--define</c>).</summary>
+    internal IReadOnlyDictionary<string, string>? Defines { get; set; }
+
     /// <summary>Adds topology files.</summary>
     /// <param name="paths">The files.</param>
     /// <returns>These options, for chaining.</returns>

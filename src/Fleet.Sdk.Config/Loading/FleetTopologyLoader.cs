@@ -246,6 +246,11 @@ public static class FleetTopologyLoader
             }
         }
 
+        if (options.Defines is { Count: > 0 } defines)
+        {
+            layers.Add(new DictionaryEnvironmentVariables(defines));
+        }
+
         var defaults = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var document in sources)
         {

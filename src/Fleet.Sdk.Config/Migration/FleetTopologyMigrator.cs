@@ -68,7 +68,17 @@ public static class FleetTopologyMigrator
     public static FleetMigrationResult Migrate(FleetTopologyLoadOptions options, IReadOnlyDictionary<string, string>? defines = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var input = FleetTopologyLoader.Load(options);
+        options.Defines = defines;
+        FleetTopologyLoadResult input;
+        try
+        {
+            input = FleetTopologyLoader.Load(options);
+        }
+        finally
+        {
+            options.Defines = null;
+        }
+
         var ambiguous = input.Diagnostics.Where(d => d.Rule == FleetRules.DuplicateAgent || d.Rule == FleetRules.Drift).ToList();
         if (ambiguous.Count > 0)
         {
