@@ -10,7 +10,10 @@ namespace Fleet.Sdk.Benchmarks;
 public static class Program
 {
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Runners =
-        new(StringComparer.OrdinalIgnoreCase);
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["config-process"] = (Config.ConfigProcessRunner.Usage, Config.ConfigProcessRunner.RunAsync),
+        };
 
     public static async Task<int> Main(string[] args)
     {

@@ -34,18 +34,21 @@ internal static class ConfigurationTreeReader
 
         // Keys keep the topology file's spelling (an environment variable FLEET__TOPOLOGY__AGENTS__CACHEMANAGER__PORT must not rename CacheManager).
         var topologyProviders = root?.Providers.OfType<FleetTopologyConfigurationProvider>().ToList() ?? [];
+        var spellings = new Dictionary<string, Dictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
         string Spelling(string parentPath, string key)
         {
-            foreach (var provider in topologyProviders)
+            if (!spellings.TryGetValue(parentPath, out var known))
             {
-                var match = provider.GetChildKeys([], parentPath).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
-                if (match is not null)
+                known = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var child in topologyProviders.SelectMany(p => p.GetChildKeys([], parentPath)))
                 {
-                    return match;
+                    known.TryAdd(child, child);
                 }
+
+                spellings[parentPath] = known;
             }
 
-            return key;
+            return known.TryGetValue(key, out var spelt) ? spelt : key;
         }
 
         var section = configuration.GetSection(sectionPath);
