@@ -163,8 +163,7 @@ public sealed class ConfigCommandTests
     [Fact]
     public async Task Show_Machine_EffectiveConfigurationWithOverridesAndSet()
     {
-        var result = await CliRunner.RunAsync("config", "show", "--ignore-environment", "--machine", "pc2", Fixture("unified-clean"),
-            "--set", "Fleet:Topology:Agents:CacheManager:Port=7300");
+        var result = await ShowAsync("pc2", "--set", "Fleet:Topology:Agents:CacheManager:Port=7300");
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Contains("host: 127.0.0.2", result.Output, StringComparison.Ordinal);
@@ -176,7 +175,7 @@ public sealed class ConfigCommandTests
     [Fact]
     public async Task Show_Json_ParsesWithTypedValues()
     {
-        var result = await CliRunner.RunAsync("config", "show", "--ignore-environment", "--machine", "mainpc", "--format", "json", Fixture("unified-clean"));
+        var result = await ShowAsync("mainpc", "--format", "json");
 
         using var json = JsonDocument.Parse(result.Output);
         var registry = json.RootElement.GetProperty("agents").GetProperty("ServiceRegistry");
@@ -187,8 +186,7 @@ public sealed class ConfigCommandTests
     [Fact]
     public async Task Show_SetCreatesConflict_ExitsOneNamingBothSources()
     {
-        var result = await CliRunner.RunAsync("config", "show", "--ignore-environment", "--machine", "pc2", Fixture("unified-clean"),
-            "--set", "Fleet:Topology:Agents:CacheManager:Port=7150");
+        var result = await ShowAsync("pc2", "--set", "Fleet:Topology:Agents:CacheManager:Port=7150");
 
         Assert.Equal(ExitCodes.Problems, result.ExitCode);
         Assert.Contains("FLEET020", result.Error, StringComparison.Ordinal);
@@ -199,7 +197,7 @@ public sealed class ConfigCommandTests
     [Fact]
     public async Task Show_UnknownMachine_UsageErrorListingMachines()
     {
-        var result = await CliRunner.RunAsync("config", "show", "--ignore-environment", "--machine", "pc9", Fixture("unified-clean"));
+        var result = await ShowAsync("pc9");
 
         Assert.Equal(ExitCodes.UsageError, result.ExitCode);
         Assert.Contains("its machines are: mainpc, pc2", result.Error, StringComparison.Ordinal);
@@ -305,6 +303,9 @@ public sealed class ConfigCommandTests
         Assert.Equal(ExitCodes.UsageError, result.ExitCode);
         Assert.Contains("FLEET_CONFIG_DIR", result.Error, StringComparison.Ordinal);
     }
+
+    private static Task<CliResult> ShowAsync(string machine, params string[] more) =>
+        CliRunner.RunAsync(["config", "show", "--ignore-environment", "--machine", machine, Fixture("unified-clean"), .. more]);
 
     private static string Sorted(string text) => string.Join("\n", text.ReplaceLineEndings("\n").Split('\n').Order(StringComparer.Ordinal));
 }

@@ -117,13 +117,7 @@ public sealed class FleetConfigurationHostTests
     [Fact]
     public async Task StartAsync_CommandLineCreatesPortConflict_FailsNamingRuleAndSource()
     {
-        using var temp = new TempDirectory();
-        temp.WriteFile("config/fleet.yaml", Topology);
-        var builder = Builder(temp, "FLEET_TEST_NONE_", "--Fleet:Topology:Agents:Registry:HealthPort=7200");
-        builder.AddFleetConfiguration(o => o.Environment = Env());
-        using var host = builder.Build();
-
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var ex = await StartFailsAsync("--Fleet:Topology:Agents:Registry:HealthPort=7200");
 
         var failure = Assert.Single(ex.Failures);
         Assert.Contains("FLEET020", failure, StringComparison.Ordinal);
@@ -134,13 +128,7 @@ public sealed class FleetConfigurationHostTests
     [Fact]
     public async Task StartAsync_AgentNotInTopology_FailsNamingKey()
     {
-        using var temp = new TempDirectory();
-        temp.WriteFile("config/fleet.yaml", Topology);
-        var builder = Builder(temp, "FLEET_TEST_NONE_", "--Fleet:Agent:Name=Nobody");
-        builder.AddFleetConfiguration(o => o.Environment = Env());
-        using var host = builder.Build();
-
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var ex = await StartFailsAsync("--Fleet:Agent:Name=Nobody");
 
         Assert.Contains("Fleet:Agent:Name is 'Nobody'", Assert.Single(ex.Failures), StringComparison.Ordinal);
     }
@@ -206,6 +194,16 @@ public sealed class FleetConfigurationHostTests
 
         Assert.Equal("7300", builder.Configuration["Fleet:Agent:Port"]);
         Assert.Equal("pc2", builder.Configuration["Fleet:Machine:Name"]);
+    }
+
+    private static async Task<OptionsValidationException> StartFailsAsync(params string[] args)
+    {
+        using var temp = new TempDirectory();
+        temp.WriteFile("config/fleet.yaml", Topology);
+        var builder = Builder(temp, "FLEET_TEST_NONE_", args);
+        builder.AddFleetConfiguration(o => o.Environment = Env());
+        using var host = builder.Build();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
     }
 
     private static async Task Eventually(Func<bool> condition, string what)

@@ -94,16 +94,7 @@ internal static class ConfigOutput
             }
 
             json.WriteString("fix", diagnostic.Fix);
-            json.WriteStartArray("related");
-            foreach (var related in diagnostic.Related)
-            {
-                json.WriteStartObject();
-                WriteLocation(json, related.Location);
-                json.WriteString("note", related.Note);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            WriteLocated(json, "related", diagnostic.Related, r => r.Location, "note", r => r.Note);
             json.WriteEndObject();
         }
 
@@ -125,20 +116,26 @@ internal static class ConfigOutput
             json.WriteStartObject();
             json.WriteString("schema", "fleet-config-validate/v1");
             json.WriteBoolean("ok", false);
-            json.WriteStartArray("loadErrors");
-            foreach (var loadError in failure.Errors)
-            {
-                json.WriteStartObject();
-                WriteLocation(json, loadError.Location);
-                json.WriteString("message", loadError.Message);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            WriteLocated(json, "loadErrors", failure.Errors, e => e.Location, "message", e => e.Message);
             json.WriteEndObject();
         }
 
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>Writes an array of objects that each have a location and one text property.</summary>
+    private static void WriteLocated<T>(Utf8JsonWriter json, string name, IEnumerable<T> items, Func<T, SourceLocation> location, string textName, Func<T, string> text)
+    {
+        json.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            json.WriteStartObject();
+            WriteLocation(json, location(item));
+            json.WriteString(textName, text(item));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteLocation(Utf8JsonWriter json, SourceLocation location)

@@ -92,7 +92,7 @@ internal static class MigrateCommand
         foreach (var pair in defines)
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || !DotEnvFileNames.IsValid(pair[..equals]))
+            if (equals <= 0 || !DotEnvFile.IsValidName(pair[..equals]))
             {
                 throw new CliException($"--define '{pair}' is not NAME=VALUE with a variable name (for example --define PORT_OFFSET=0).");
             }
@@ -101,11 +101,5 @@ internal static class MigrateCommand
         }
 
         return values;
-    }
-
-    private static class DotEnvFileNames
-    {
-        public static bool IsValid(string name) =>
-            name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
     }
 }

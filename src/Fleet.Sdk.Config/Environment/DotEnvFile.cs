@@ -126,7 +126,10 @@ public sealed class DotEnvFile : IEnvironmentVariables
         return new DotEnvFile(path, entries);
     }
 
-    internal static bool IsValidName(string name) =>
+    /// <summary>Gets a value indicating whether <paramref name="name"/> is a valid variable name: letters, digits and <c>_</c>, not starting with a digit.</summary>
+    /// <param name="name">The candidate name.</param>
+    /// <returns><see langword="true"/> when valid.</returns>
+    public static bool IsValidName(string name) =>
         name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static bool TryParseValue(string raw, out string value, out string error)

@@ -286,33 +286,28 @@ public static class FleetTopologyValidator
             {
                 foreach (var (port, kind, location) in PortsOf(agent))
                 {
+                    FleetDiagnostic PortFinding(FleetRule rule, string what, string fix) => new()
+                    {
+                        Rule = rule,
+                        Message = $"agent {agent.Name} {kind} is {port}, {what}",
+                        Location = location,
+                        Agents = [agent.Name],
+                        Ports = [port],
+                        Machine = agent.Machine,
+                        Fix = fix,
+                    };
+
                     if (port is < 1 or > 65535)
                     {
-                        diagnostics.Add(new FleetDiagnostic
-                        {
-                            Rule = FleetRules.PortOutOfRange,
-                            Message = $"agent {agent.Name} {kind} is {port}, outside 1-65535",
-                            Location = location,
-                            Agents = [agent.Name],
-                            Ports = [port],
-                            Machine = agent.Machine,
-                            Fix = "use a port between 1024 and 65535; check the variables the value uses (PORT_OFFSET...).",
-                        });
+                        diagnostics.Add(PortFinding(FleetRules.PortOutOfRange, "outside 1-65535",
+                            "use a port between 1024 and 65535; check the variables the value uses (PORT_OFFSET...)."));
                         continue;
                     }
 
                     if (port < 1024)
                     {
-                        diagnostics.Add(new FleetDiagnostic
-                        {
-                            Rule = FleetRules.PrivilegedPort,
-                            Message = $"agent {agent.Name} {kind} is {port}, a privileged port (below 1024)",
-                            Location = location,
-                            Agents = [agent.Name],
-                            Ports = [port],
-                            Machine = agent.Machine,
-                            Fix = "use a port of 1024 or above; agents should not run as root.",
-                        });
+                        diagnostics.Add(PortFinding(FleetRules.PrivilegedPort, "a privileged port (below 1024)",
+                            "use a port of 1024 or above; agents should not run as root."));
                     }
 
                     if (!claims.TryGetValue(port, out var list))
