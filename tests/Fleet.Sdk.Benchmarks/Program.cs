@@ -16,6 +16,7 @@ public static class Program
             ["logging"] = ("[EVENTS]   events/s and allocations per event to file: Serilog baseline vs the Fleet pipeline", Logging.LoggingThroughput.RunAsync),
             ["proxy"] = (ProxyRunner.Usage, ProxyRunner.RunAsync),
             ["discovery"] = (Discovery.DiscoveryRunner.Usage, Discovery.DiscoveryRunner.RunAsync),
+            ["config-process"] = (Config.ConfigProcessRunner.Usage, Config.ConfigProcessRunner.RunAsync),
         };
 
     public static async Task<int> Main(string[] args)

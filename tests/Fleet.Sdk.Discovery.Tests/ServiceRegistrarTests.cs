@@ -32,15 +32,24 @@ public sealed class ServiceRegistrarTests
     {
         var time = new ManualTimeProvider();
         var provider = new InMemoryDiscoveryProvider(time);
+        var options = new FleetDiscoveryOptions();
         await using var registration = await Registrar(provider, time).RegisterAsync(Agent);
+        var start = time.GetUtcNow();
 
-        for (var i = 0; i < 30; i++)
+        // Ten heartbeats span three TTLs; after each, the registry holds a heartbeat from that step
+        // (timers round to milliseconds, so "from that step" rather than "at that instant").
+        for (var beat = 0; beat < 10; beat++)
         {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Poll.UntilAsync(() => true, TimeSpan.Zero);
+            Assert.True(await Poll.UntilAsync(() => time.PendingTimers > 0, TimeSpan.FromSeconds(5)), "the heartbeat loop never scheduled its next beat");
+            time.Advance(options.EffectiveHeartbeat);
+            var now = time.GetUtcNow();
+            Assert.True(await Poll.UntilAsync(
+                async () => (await provider.FetchAsync("ModelManagerSuite")) is [{ LastHeartbeat: { } heartbeat }] && heartbeat > now - (options.EffectiveHeartbeat / 2),
+                TimeSpan.FromSeconds(5)), $"no heartbeat at beat {beat}: now {now:O}, registry has {string.Join(",", (await provider.FetchAsync("ModelManagerSuite")).Select(i => i.LastHeartbeat?.ToString("O")))}, pending timers {time.PendingTimers}");
         }
 
-        Assert.True(await Poll.UntilAsync(async () => (await provider.FetchAsync("ModelManagerSuite")).Count == 1, TimeSpan.FromSeconds(5)));
+        Assert.True(registration.IsRegistered);
+        Assert.True(time.GetUtcNow() - start >= options.Ttl * 3);
     }
 
     [Fact]

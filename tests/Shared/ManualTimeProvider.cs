@@ -34,6 +34,18 @@ internal sealed class ManualTimeProvider : TimeProvider
         return timer;
     }
 
+    /// <summary>Gets how many timers are waiting to fire (so a test can wait for code to schedule its next wake-up).</summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count(t => t.DueAt is not null);
+            }
+        }
+    }
+
     /// <summary>Moves the clock forward, firing due timers one by one at their due times.</summary>
     public void Advance(TimeSpan by)
     {

@@ -20,9 +20,18 @@ public static class LegacyEnvironmentAliases
     /// <summary>The data directory: <c>FLEET_DATA_DIR</c>, formerly <c>DATA_DIR</c>.</summary>
     public static AliasedEnvironmentVariable DataDirectory { get; } = new("FLEET_DATA_DIR", "DATA_DIR");
 
+    /// <summary>The log level of every agent: <c>FLEET_LOG_LEVEL</c>, formerly <c>LOG_LEVEL</c>.</summary>
+    public static AliasedEnvironmentVariable LogLevel { get; } = new("FLEET_LOG_LEVEL", "LOG_LEVEL");
+
+    /// <summary>The Redis host: <c>FLEET_REDIS_HOST</c>, formerly <c>REDIS_HOST</c>.</summary>
+    public static AliasedEnvironmentVariable RedisHost { get; } = new("FLEET_REDIS_HOST", "REDIS_HOST");
+
+    /// <summary>The Redis port: <c>FLEET_REDIS_PORT</c>, formerly <c>REDIS_PORT</c>.</summary>
+    public static AliasedEnvironmentVariable RedisPort { get; } = new("FLEET_REDIS_PORT", "REDIS_PORT");
+
     /// <summary>Gets every aliased variable, in a stable order.</summary>
     public static IReadOnlyList<AliasedEnvironmentVariable> All { get; } =
-        [MainPcIp, ConfigDirectory, ModelsDirectory, LogsDirectory, DataDirectory];
+        [MainPcIp, ConfigDirectory, ModelsDirectory, LogsDirectory, DataDirectory, LogLevel, RedisHost, RedisPort];
 
     /// <summary>Finds the aliased variable whose canonical name is <paramref name="canonicalName"/>.</summary>
     /// <param name="canonicalName">A canonical name such as <c>FLEET_MODELS_DIR</c>.</param>

@@ -28,6 +28,6 @@ internal static class DiscoveryProviderFactory
         new(
             services.GetRequiredService<IFleetRedis>(),
             services.GetRequiredService<DiscoveryMetrics>(),
-            options.Redis.ConnectTimeout,
+            options.Redis.OperationTimeout,
             (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger("Fleet.Sdk.Discovery.Redis") ?? NullLogger.Instance);
 }

@@ -33,6 +33,11 @@ internal sealed class FleetDiscoveryOptionsValidator : IValidateOptions<FleetDis
             problems.Add("Fleet:Discovery:MaxStaleness must not be negative.");
         }
 
+        if (options.Redis.OperationTimeout <= TimeSpan.Zero || options.Redis.ConnectTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("Fleet:Discovery:Redis:OperationTimeout and Fleet:Discovery:Redis:ConnectTimeout must be positive.");
+        }
+
         if (!ServiceNames.IsValid(options.Redis.FleetName))
         {
             problems.Add($"Fleet:Discovery:Redis:FleetName '{options.Redis.FleetName}' is not valid: use letters, digits, '.', '_' and '-'.");

@@ -100,7 +100,7 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         var configuration = ConfigurationOptions.Parse(_options.ConnectionString ?? string.Empty);
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = (int)_options.ConnectTimeout.TotalMilliseconds;
-        configuration.SyncTimeout = (int)_options.ConnectTimeout.TotalMilliseconds;
+        configuration.SyncTimeout = (int)Math.Max(_options.ConnectTimeout.TotalMilliseconds, _options.OperationTimeout.TotalMilliseconds);
         configuration.ConnectRetry = 1;
         configuration.KeepAlive = 5;
         configuration.ClientName = new string(clientName.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.').ToArray());

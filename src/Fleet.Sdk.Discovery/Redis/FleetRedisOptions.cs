@@ -25,4 +25,12 @@ public sealed class FleetRedisOptions
     /// <summary>Gets or sets how long connecting may take before a call fails.</summary>
     /// <value>The default value is 2 seconds.</value>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Gets or sets how long a registration, heartbeat or deregistration may wait for Redis.
+    /// Resolutions have their own, shorter deadline (<c>Fleet:Discovery:ResolveTimeout</c>).
+    /// Keep it well under the heartbeat interval, and above the round trip of the slowest link.
+    /// </summary>
+    /// <value>The default value is 2 seconds.</value>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

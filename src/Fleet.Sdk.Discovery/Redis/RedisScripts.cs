@@ -14,6 +14,10 @@ internal static class RedisScripts
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local current = redis.call('GET', KEYS[1])
         local changed = true
+        local expires = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[5]) or '0') or 0
+        if current and expires <= now then
+          current = nil
+        end
         if current then
           local ok, old = pcall(cjson.decode, current)
           if ok and type(old) == 'table' then
@@ -37,14 +41,17 @@ internal static class RedisScripts
 
     // KEYS: instance, index, changes-channel. ARGV: owner, service, id.
     public const string Deregister = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local current = redis.call('GET', KEYS[1])
-        if current then
+        local expires = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[3]) or '0') or 0
+        if current and expires > now then
           local ok, old = pcall(cjson.decode, current)
           if ok and type(old) == 'table' and old.owner ~= nil and old.owner ~= ARGV[1] then
             return {'conflict', tostring(old.machine or '?'), tostring(old.pid or '?'), redis.call('PTTL', KEYS[1])}
           end
-          redis.call('DEL', KEYS[1])
         end
+        redis.call('DEL', KEYS[1])
         redis.call('ZREM', KEYS[2], ARGV[3])
         redis.call('PUBLISH', KEYS[3], ARGV[2])
         return {'ok'}

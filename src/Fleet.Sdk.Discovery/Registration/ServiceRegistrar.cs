@@ -121,7 +121,7 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar
             await _gate.WaitAsync().ConfigureAwait(false);
             try
             {
-                using var timeout = new CancellationTokenSource(registrar._options.Redis.ConnectTimeout);
+                using var timeout = new CancellationTokenSource(registrar._options.Redis.OperationTimeout);
                 await registrar._provider.DeregisterAsync(_instance.ServiceName, _instance.InstanceId, registrar._owner, timeout.Token).ConfigureAwait(false);
                 LogDeregistered(registrar._logger, _instance.ToString());
             }

@@ -37,6 +37,7 @@ internal sealed class DiscoveryMachine : IAsyncDisposable
             ["Fleet:Discovery:Redis:ConnectionString"] = cluster.GetAddress(machine, "redis"),
             ["Fleet:Discovery:Redis:FleetName"] = fleet,
             ["Fleet:Discovery:Redis:ConnectTimeout"] = "00:00:01",
+            ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:03",
             ["Fleet:Discovery:Machine"] = machine,
             ["Fleet:Discovery:Ttl"] = Ttl.ToString(),
             ["Fleet:Discovery:HeartbeatInterval"] = Heartbeat.ToString(),
