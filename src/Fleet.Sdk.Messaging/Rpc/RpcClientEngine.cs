@@ -210,8 +210,22 @@ internal sealed partial class RpcClientEngine : IDisposable
             {
                 case CommandKind.Send:
                     var call = command.Call!;
+                    var endpoint = _endpoints[call.Endpoint];
+                    if (endpoint.Refusal is { } refusal)
+                    {
+                        // libzmq never reconnects after a ZAP refusal: fail fast, and reconnect once
+                        // in a while in case the server's allow-list now has our key.
+                        if (_time.GetElapsedTime(endpoint.RefusedAt) < _context.Options.ReconnectIntervalMax)
+                        {
+                            call.Completion.TrySetException(new AgentRpcException(AgentRpcErrorCodes.Refused, refusal, endpoint.Endpoint));
+                            break;
+                        }
+
+                        endpoint.Reconnect();
+                    }
+
                     _pending[call.Id] = call;
-                    _endpoints[call.Endpoint].Outbox.Enqueue(call);
+                    endpoint.Outbox.Enqueue(call);
                     break;
                 case CommandKind.Forget:
                     if (_pending.Remove(command.Id, out var forgotten))
@@ -361,6 +375,12 @@ internal sealed partial class RpcClientEngine : IDisposable
 
                     FailQueued(endpoint, code, description);
                     FailSent(endpoint, code, description);
+                    if (monitorEvent.Event == ZmqMonitorEvents.HandshakeFailedAuth)
+                    {
+                        endpoint.Refusal = description;
+                        endpoint.RefusedAt = _time.GetTimestamp();
+                    }
+
                     break;
             }
         }
@@ -432,6 +452,11 @@ internal sealed partial class RpcClientEngine : IDisposable
 
         public bool Connected { get; set; }
 
+        /// <summary>Gets or sets why the server refused this client's key, until the next reconnection.</summary>
+        public string? Refusal { get; set; }
+
+        public long RefusedAt { get; set; }
+
         public int SocketIndex { get; set; }
 
         public int MonitorIndex { get; set; }
@@ -457,6 +482,14 @@ internal sealed partial class RpcClientEngine : IDisposable
                 socket.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>Opens a fresh connection after a refusal (libzmq gave up on the old one).</summary>
+        public void Reconnect()
+        {
+            Refusal = null;
+            Socket.TryDisconnect(Endpoint);
+            Socket.Connect(Endpoint);
         }
 
         public void Dispose()

@@ -53,14 +53,19 @@ internal sealed class WakeupSignal : IDisposable
         }
     }
 
-    /// <summary>Consumes pending wake-ups. Owner thread only.</summary>
+    /// <summary>
+    /// Consumes pending wake-ups. Owner thread only; drain the work queue after it. The frames are
+    /// consumed before the flag is cleared (with a full fence): clearing first would let a wake-up
+    /// sent in between be swallowed with the flag left set, and no producer would signal again.
+    /// </summary>
     public void Reset()
     {
-        Volatile.Write(ref _pending, 0);
         Span<byte> scratch = stackalloc byte[1];
         while (_receiver.TryReceive(scratch, TimeSpan.Zero, out _))
         {
         }
+
+        Interlocked.Exchange(ref _pending, 0);
     }
 
     public void Dispose()

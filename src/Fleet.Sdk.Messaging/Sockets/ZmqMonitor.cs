@@ -76,11 +76,18 @@ public readonly record struct ZmqMonitorEvent(ZmqMonitorEvents Event, int Value,
         ZmqMonitorEvents.HandshakeFailedAuth =>
             $"{Endpoint}: the server refused this client's key (ZAP status {Value}); the client's public certificate must be in the server's allow-list",
         ZmqMonitorEvents.HandshakeFailedProtocol => $"{Endpoint}: handshake failed: {DescribeProtocolError(Value)}",
-        ZmqMonitorEvents.HandshakeFailedNoDetail =>
-            $"{Endpoint}: handshake failed ({(Value == LibZmq.EAGAIN ? "the peer did not complete it in time" : LibZmq.StrError(Value))})",
+        ZmqMonitorEvents.HandshakeFailedNoDetail => $"{Endpoint}: handshake failed: {DescribeHandshakeErrno(Value)}",
         ZmqMonitorEvents.ConnectRetried => $"{Endpoint}: connection failed; retrying in {Value} ms",
         ZmqMonitorEvents.Disconnected => $"{Endpoint}: disconnected",
         _ => $"{Endpoint}: {Event}",
+    };
+
+    /// <summary>Explains the errno of a handshake that failed without detail.</summary>
+    internal static string DescribeHandshakeErrno(int errno) => errno switch
+    {
+        LibZmq.EAGAIN => "the peer did not complete it in time (is it a ZeroMQ peer, and does it use the same security mechanism?)",
+        32 or 104 => "the peer closed the connection during the handshake; against a CURVE server this usually means the server public key given to this client is wrong",
+        _ => LibZmq.StrError(errno),
     };
 
     /// <summary>Explains a <c>ZMQ_PROTOCOL_ERROR_*</c> code.</summary>

@@ -130,6 +130,9 @@ public sealed unsafe partial class ZmqSocket : IZmqSocket
         }
     }
 
+    /// <summary>Disconnects if connected; <see langword="false"/> when the endpoint was not connected.</summary>
+    internal bool TryDisconnect(string endpoint) => LibZmq.zmq_disconnect(_handle, endpoint) == 0;
+
     /// <summary>
     /// Makes this socket a CURVE server with the agent's own certificate
     /// (<see cref="IFleetSecurity.GetOwnCertificate"/>), and starts the context's ZAP handler so that
