@@ -12,6 +12,8 @@ internal static class FleetCli
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("fleet: configuration, keys, calls, discovery, GPU leases and chaos for a Fleet.Sdk fleet.");
+        root.Subcommands.Add(Messaging.CallCommand.Create());
+        root.Subcommands.Add(Keys.KeysCommand.Create());
         return root;
     }
 

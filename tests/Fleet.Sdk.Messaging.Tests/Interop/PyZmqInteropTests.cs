@@ -39,7 +39,7 @@ public sealed class PyZmqInteropTests : IDisposable
     [PyZmqFact]
     public async Task FleetClient_CallsPyZmqRepAgent_HealthCheckAndEcho()
     {
-        using var agent = PythonProcess.Start(PythonAgents.RepAgent, "-");
+        using var agent = PythonProcess.Start(PyZmqAgents.RepAgent, "-");
         var endpoint = await ReadyEndpointAsync(agent);
         using var client = new AgentRpcClient(_context, new AgentRpcClientOptions { Endpoints = { endpoint } });
 
@@ -75,7 +75,7 @@ public sealed class PyZmqInteropTests : IDisposable
         var security = FleetSecurityFactory.Create(new FleetSecurityOptions { CertificatesDirectory = certificates, CertificateName = "server" });
         using var server = new RpcTestServer(security: security, useCurve: true);
 
-        using var caller = PythonProcess.Start(PythonAgents.ReqCaller, certificates, "stranger", server.Endpoint, """{"action": "health_check"}""");
+        using var caller = PythonProcess.Start(PyZmqAgents.ReqCaller, certificates, "stranger", server.Endpoint, """{"action": "health_check"}""");
         var output = await caller.ReadLineAsync();
 
         Assert.Equal("TIMEOUT", output);
@@ -93,7 +93,7 @@ public sealed class PyZmqInteropTests : IDisposable
     public async Task FleetClient_OverCurve_CallsPyZmqRepAgentWithAuthenticator()
     {
         var certificates = await CreatePyZmqCertificatesAsync();
-        using var agent = PythonProcess.Start(PythonAgents.RepAgent, certificates);
+        using var agent = PythonProcess.Start(PyZmqAgents.RepAgent, certificates);
         var endpoint = await ReadyEndpointAsync(agent);
         var security = FleetSecurityFactory.Create(new FleetSecurityOptions { CertificatesDirectory = certificates, CertificateName = "client" });
         using var context = new ZmqContext(security: security);
@@ -108,7 +108,7 @@ public sealed class PyZmqInteropTests : IDisposable
     public async Task FleetClient_KeyRefusedByPyZmqAuthenticator_FailsFastAsRefused()
     {
         var certificates = await CreatePyZmqCertificatesAsync();
-        using var agent = PythonProcess.Start(PythonAgents.RepAgent, certificates);
+        using var agent = PythonProcess.Start(PyZmqAgents.RepAgent, certificates);
         var endpoint = await ReadyEndpointAsync(agent);
         var security = FleetSecurityFactory.Create(new FleetSecurityOptions { CertificatesDirectory = certificates, CertificateName = "stranger" });
         using var context = new ZmqContext(security: security);
@@ -125,7 +125,7 @@ public sealed class PyZmqInteropTests : IDisposable
     [PyZmqFact]
     public async Task FleetClient_PyZmqAgentFrozenWithSigstop_CallFailsAtItsDeadline()
     {
-        using var agent = PythonProcess.Start(PythonAgents.RepAgent, "-");
+        using var agent = PythonProcess.Start(PyZmqAgents.RepAgent, "-");
         var endpoint = await ReadyEndpointAsync(agent);
         using var client = new AgentRpcClient(_context, new AgentRpcClientOptions { Endpoints = { endpoint }, Timeout = TimeSpan.FromSeconds(1) });
         Assert.Equal("ok", (await client.CallAsync("health_check")).GetProperty("status").GetString());
@@ -147,7 +147,7 @@ public sealed class PyZmqInteropTests : IDisposable
     public async Task FleetServer_IdlePyZmqPeerConnected_OthersStillServed()
     {
         using var server = new RpcTestServer();
-        using var idle = PythonProcess.Start(PythonAgents.IdleReq, server.Endpoint);
+        using var idle = PythonProcess.Start(PyZmqAgents.IdleReq, server.Endpoint);
         Assert.Equal("CONNECTED", await idle.ReadLineAsync());
 
         var health = await CallFromPythonAsync("-", "client", server.Endpoint, """{"action": "health_check"}""");
@@ -158,7 +158,7 @@ public sealed class PyZmqInteropTests : IDisposable
     [PyZmqFact]
     public async Task PyZmqPublisher_FleetSubscriber_ReceivesLegacyTopicAndPayload()
     {
-        using var publisher = PythonProcess.Start(PythonAgents.Publisher, "gpu.status");
+        using var publisher = PythonProcess.Start(PyZmqAgents.Publisher, "gpu.status");
         var endpoint = await ReadyEndpointAsync(publisher);
         using var subscriber = new EventSubscriber(_context, new EventSubscriberOptions { Endpoints = { endpoint }, Topics = { "gpu." } });
 
@@ -173,7 +173,7 @@ public sealed class PyZmqInteropTests : IDisposable
     public async Task FleetPublisher_LegacyFormat_PyZmqSubscriberUnpacksTopicAndData()
     {
         using var publisher = new EventPublisher(_context, new EventPublisherOptions { BindEndpoints = { "tcp://127.0.0.1:*" }, Format = EventFormat.Legacy });
-        using var subscriber = PythonProcess.Start(PythonAgents.Subscriber, publisher.Endpoints[0], "model.");
+        using var subscriber = PythonProcess.Start(PyZmqAgents.Subscriber, publisher.Endpoints[0], "model.");
         Assert.Equal("SUBSCRIBED", await subscriber.ReadLineAsync());
 
         var line = subscriber.ReadLineAsync(TimeSpan.FromSeconds(10));
@@ -195,7 +195,7 @@ public sealed class PyZmqInteropTests : IDisposable
 
     private static async Task<JsonElement> CallFromPythonAsync(string certificates, string client, string endpoint, string request)
     {
-        var (exitCode, output, error) = await PyZmq.RunAsync(PythonAgents.ReqCaller, TimeSpan.FromSeconds(20), certificates, client, endpoint, request);
+        var (exitCode, output, error) = await PyZmq.RunAsync(PyZmqAgents.ReqCaller, TimeSpan.FromSeconds(20), certificates, client, endpoint, request);
         Assert.True(exitCode == 0, $"python exited {exitCode}: {output} {error}");
         return JsonDocument.Parse(output).RootElement.Clone();
     }
@@ -204,7 +204,7 @@ public sealed class PyZmqInteropTests : IDisposable
     private async Task<string> CreatePyZmqCertificatesAsync()
     {
         var directory = _temp.CreateDirectory("certificates");
-        var (exitCode, _, error) = await PyZmq.RunAsync(PythonAgents.CreateCertificates, TimeSpan.FromSeconds(20), directory);
+        var (exitCode, _, error) = await PyZmq.RunAsync(PyZmqAgents.CreateCertificates, TimeSpan.FromSeconds(20), directory);
         Assert.True(exitCode == 0, error);
         foreach (var secret in Directory.GetFiles(directory, "*.key_secret"))
         {

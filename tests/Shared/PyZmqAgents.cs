@@ -1,7 +1,7 @@
-namespace Fleet.Sdk.Messaging.Tests.Interop;
+namespace Fleet.Sdk.Tests;
 
 /// <summary>Scripts written the way the legacy Python agents are: pyzmq, REQ/REP, send_json/recv_json, zmq.auth.</summary>
-internal static class PythonAgents
+internal static class PyZmqAgents
 {
     /// <summary>Shared CURVE set-up: argv = [certificates dir or "-", role]. Servers authorise every *.key in dir/authorized.</summary>
     private const string Curve = """
