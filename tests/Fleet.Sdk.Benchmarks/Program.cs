@@ -10,7 +10,11 @@ namespace Fleet.Sdk.Benchmarks;
 public static class Program
 {
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Runners =
-        new(StringComparer.OrdinalIgnoreCase);
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["zmq"] = (Messaging.ZmqRunner.Usage, Messaging.ZmqRunner.RunAsync),
+            ["rpc"] = (Messaging.RpcRunner.Usage, Messaging.RpcRunner.RunAsync),
+        };
 
     public static async Task<int> Main(string[] args)
     {

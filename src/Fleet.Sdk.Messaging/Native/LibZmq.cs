@@ -98,17 +98,23 @@ internal static unsafe partial class LibZmq
     // Non-blocking variants for the hot path: with ZMQ_DONTWAIT these return in well under a
     // microsecond (a lock-free pipe operation, at most one eventfd write), so the GC transition,
     // which costs as much as the call itself, is skipped. Never call them without ZMQ_DONTWAIT.
-    [LibraryImport(Library, EntryPoint = "zmq_send", SetLastError = true)]
+    // They do not marshal errno either (two more native calls per message): on failure, read it
+    // with zmq_errno_fast() right away; no GC transition happens in between to disturb it.
+    [LibraryImport(Library, EntryPoint = "zmq_send")]
     [SuppressGCTransition]
     public static partial int zmq_send_nowait(nint socket, byte* buffer, nuint length, int flags);
 
-    [LibraryImport(Library, EntryPoint = "zmq_recv", SetLastError = true)]
+    [LibraryImport(Library, EntryPoint = "zmq_recv")]
     [SuppressGCTransition]
     public static partial int zmq_recv_nowait(nint socket, byte* buffer, nuint length, int flags);
 
-    [LibraryImport(Library, EntryPoint = "zmq_msg_recv", SetLastError = true)]
+    [LibraryImport(Library, EntryPoint = "zmq_msg_recv")]
     [SuppressGCTransition]
     public static partial int zmq_msg_recv_nowait(void* message, nint socket, int flags);
+
+    [LibraryImport(Library, EntryPoint = "zmq_errno")]
+    [SuppressGCTransition]
+    public static partial int zmq_errno_fast();
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int zmq_msg_init(void* message);

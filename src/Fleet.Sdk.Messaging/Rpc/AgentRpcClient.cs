@@ -115,11 +115,11 @@ public sealed partial class AgentRpcClient : IDisposable
         }
 
         using var deadline = new CancellationTokenSource(_options.Timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token) : null;
         var state = new CallState(this, request.ToArray());
         try
         {
-            return await _retry.ExecuteAsync(static (s, token) => s.Client.AttemptAsync(s, token), state, linked.Token).ConfigureAwait(false);
+            return await _retry.ExecuteAsync(static (s, token) => s.Client.AttemptAsync(s, token), state, linked?.Token ?? deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

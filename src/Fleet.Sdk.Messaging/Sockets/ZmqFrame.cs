@@ -76,8 +76,13 @@ public sealed unsafe class ZmqFrame : IDisposable
         _message.DangerousAddRef(ref added);
         try
         {
+            // On failure errno is read by the caller (zmq_errno_fast) before anything else touches it.
             var rc = LibZmq.zmq_msg_recv_nowait(_message.Message, socket, LibZmq.ZMQ_DONTWAIT);
-            Update(rc);
+            if (rc >= 0)
+            {
+                Update(rc);
+            }
+
             return rc;
         }
         finally

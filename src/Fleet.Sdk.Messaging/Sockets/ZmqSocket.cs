@@ -261,7 +261,7 @@ public sealed unsafe partial class ZmqSocket : IZmqSocket
                         return true;
                     }
 
-                    ThrowUnlessRetryable("zmq_send", Marshal.GetLastPInvokeError());
+                    ThrowUnlessRetryable("zmq_send", LibZmq.zmq_errno_fast());
                 }
 
                 if (milliseconds < 0)
@@ -317,7 +317,7 @@ public sealed unsafe partial class ZmqSocket : IZmqSocket
                         return true;
                     }
 
-                    ThrowUnlessRetryable("zmq_recv", Marshal.GetLastPInvokeError());
+                    ThrowUnlessRetryable("zmq_recv", LibZmq.zmq_errno_fast());
                 }
 
                 if (milliseconds < 0)
@@ -371,7 +371,7 @@ public sealed unsafe partial class ZmqSocket : IZmqSocket
                 return true;
             }
 
-            ThrowUnlessRetryable("zmq_msg_recv", Marshal.GetLastPInvokeError());
+            ThrowUnlessRetryable("zmq_msg_recv", LibZmq.zmq_errno_fast());
             if (milliseconds < 0)
             {
                 while (frame.ReceiveBlocking(_handle) < 0)
@@ -390,7 +390,7 @@ public sealed unsafe partial class ZmqSocket : IZmqSocket
                     return true;
                 }
 
-                ThrowUnlessRetryable("zmq_msg_recv", Marshal.GetLastPInvokeError());
+                ThrowUnlessRetryable("zmq_msg_recv", LibZmq.zmq_errno_fast());
             }
 
             return false;
