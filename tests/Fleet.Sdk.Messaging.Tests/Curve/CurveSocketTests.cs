@@ -30,9 +30,8 @@ public sealed class CurveSocketTests : IDisposable
     [Fact]
     public void CurveServer_AllowedClient_ExchangesMessagesAndIsIdentifiedByKey()
     {
-        using var router = _server.CreateSocket(ZmqSocketType.Router);
-        router.UseCurveServer();
-        var endpoint = router.Bind("tcp://127.0.0.1:*");
+        var (router, endpoint) = CurveRouter();
+        using var routerOwner = router;
         using var dealer = _client.CreateSocket(ZmqSocketType.Dealer);
         dealer.UseCurveClient(_curve.Server.PublicKey);
         dealer.Connect(endpoint);
@@ -53,9 +52,8 @@ public sealed class CurveSocketTests : IDisposable
     [Fact]
     public void CurveServer_ClientKeyNotAllowed_RefusedWith400AndLoggedOnceWithAddress()
     {
-        using var router = _server.CreateSocket(ZmqSocketType.Router);
-        router.UseCurveServer();
-        var endpoint = router.Bind("tcp://127.0.0.1:*");
+        var (router, endpoint) = CurveRouter();
+        using var routerOwner = router;
 
         // libzmq 4.3 does not reconnect after a refusal: each attempt here is a new connection.
         for (var attempt = 0; attempt < 3; attempt++)
@@ -85,9 +83,8 @@ public sealed class CurveSocketTests : IDisposable
     [Fact]
     public async Task CurveServer_KeyAddedToAllowList_AdmittedWithoutRestart()
     {
-        using var router = _server.CreateSocket(ZmqSocketType.Router);
-        router.UseCurveServer();
-        var endpoint = router.Bind("tcp://127.0.0.1:*");
+        var (router, endpoint) = CurveRouter();
+        using var routerOwner = router;
         using var stranger = _client.CreateSocket(ZmqSocketType.Dealer);
         stranger.UseCurveClient(_curve.Server.PublicKey, _curve.Stranger.KeyPair);
         stranger.Connect(endpoint);
@@ -111,9 +108,8 @@ public sealed class CurveSocketTests : IDisposable
     [Fact]
     public void CurveServer_PlaintextClient_NeverDelivers()
     {
-        using var router = _server.CreateSocket(ZmqSocketType.Router);
-        router.UseCurveServer();
-        var endpoint = router.Bind("tcp://127.0.0.1:*");
+        var (router, endpoint) = CurveRouter();
+        using var routerOwner = router;
         using var plain = _client.CreateSocket(ZmqSocketType.Dealer);
         using var monitor = plain.Monitor(ZmqMonitorEvents.HandshakeFailedProtocol);
         plain.Connect(endpoint);
@@ -161,9 +157,8 @@ public sealed class CurveSocketTests : IDisposable
     [Fact]
     public void ZapHandler_MalformedRequests_Answered400AndKeepsServing()
     {
-        using var router = _server.CreateSocket(ZmqSocketType.Router);
-        router.UseCurveServer();
-        var endpoint = router.Bind("tcp://127.0.0.1:*");
+        var (router, endpoint) = CurveRouter();
+        using var routerOwner = router;
         using var rogue = _server.CreateSocket(ZmqSocketType.Req);
         rogue.Connect(ZapHandler.Endpoint);
 
@@ -191,6 +186,13 @@ public sealed class CurveSocketTests : IDisposable
         dealer.SendFrame("after garbage");
         Assert.True(router.TryReceiveMultipartBytes(Wait, out var frames));
         Assert.Equal("after garbage"u8.ToArray(), frames![^1]);
+    }
+
+    private (ZmqSocket Router, string Endpoint) CurveRouter()
+    {
+        var router = _server.CreateSocket(ZmqSocketType.Router);
+        router.UseCurveServer();
+        return (router, router.Bind("tcp://127.0.0.1:*"));
     }
 
     [Fact]

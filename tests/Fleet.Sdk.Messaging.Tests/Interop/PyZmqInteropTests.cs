@@ -13,9 +13,15 @@ public sealed class PyZmqInteropTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly ZmqContext _context = new(new FleetMessagingOptions { AgentName = "dotnet-agent" });
+    private readonly List<IDisposable> _owned = [];
 
     public void Dispose()
     {
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            owned.Dispose();
+        }
+
         _context.Dispose();
         _temp.Dispose();
     }
@@ -57,7 +63,7 @@ public sealed class PyZmqInteropTests : IDisposable
     public async Task PyZmqReq_OverCurveWithPyZmqCertificates_CallsFleetServer()
     {
         var certificates = await CreatePyZmqCertificatesAsync();
-        var security = FleetSecurityFactory.Create(new FleetSecurityOptions { CertificatesDirectory = certificates, CertificateName = "server" });
+        var security = SecurityFor(certificates, "server");
         using var server = new RpcTestServer(security: security, useCurve: true);
 
         var health = await CallFromPythonAsync(certificates, "client", server.Endpoint, """{"action": "whoami"}""");
@@ -65,14 +71,13 @@ public sealed class PyZmqInteropTests : IDisposable
         var clientKey = CurveCertificate.Load(Path.Combine(certificates, "client.key")).PublicKey.ToZ85();
         Assert.Equal(clientKey, health.GetProperty("caller_key").GetString());
         Assert.Equal("127.0.0.1", health.GetProperty("peer").GetString());
-        ((IDisposable)security).Dispose();
     }
 
     [PyZmqFact]
     public async Task PyZmqReq_KeyNotInAllowList_RefusedAndLoggedWithAddress()
     {
         var certificates = await CreatePyZmqCertificatesAsync();
-        var security = FleetSecurityFactory.Create(new FleetSecurityOptions { CertificatesDirectory = certificates, CertificateName = "server" });
+        var security = SecurityFor(certificates, "server");
         using var server = new RpcTestServer(security: security, useCurve: true);
 
         using var caller = PythonProcess.Start(PyZmqAgents.ReqCaller, certificates, "stranger", server.Endpoint, """{"action": "health_check"}""");
@@ -86,18 +91,12 @@ public sealed class PyZmqInteropTests : IDisposable
         Assert.Contains(strangerKey, refusal.Message, StringComparison.Ordinal);
         Assert.Contains("from 127.0.0.1", refusal.Message, StringComparison.Ordinal);
         Assert.Equal(0, server.Server.Served);
-        ((IDisposable)security).Dispose();
     }
 
     [PyZmqFact]
     public async Task FleetClient_OverCurve_CallsPyZmqRepAgentWithAuthenticator()
     {
-        var certificates = await CreatePyZmqCertificatesAsync();
-        using var agent = PythonProcess.Start(PyZmqAgents.RepAgent, certificates);
-        var endpoint = await ReadyEndpointAsync(agent);
-        var security = FleetSecurityFactory.Create(new FleetSecurityOptions { CertificatesDirectory = certificates, CertificateName = "client" });
-        using var context = new ZmqContext(security: security);
-        using var client = new AgentRpcClient(context, new AgentRpcClientOptions { Endpoints = { endpoint }, ServerKey = "server" });
+        var client = await CurveClientOfPythonAgentAsync("client", TimeSpan.FromSeconds(5));
 
         var health = await client.CallAsync("health_check");
 
@@ -107,12 +106,7 @@ public sealed class PyZmqInteropTests : IDisposable
     [PyZmqFact]
     public async Task FleetClient_KeyRefusedByPyZmqAuthenticator_FailsFastAsRefused()
     {
-        var certificates = await CreatePyZmqCertificatesAsync();
-        using var agent = PythonProcess.Start(PyZmqAgents.RepAgent, certificates);
-        var endpoint = await ReadyEndpointAsync(agent);
-        var security = FleetSecurityFactory.Create(new FleetSecurityOptions { CertificatesDirectory = certificates, CertificateName = "stranger" });
-        using var context = new ZmqContext(security: security);
-        using var client = new AgentRpcClient(context, new AgentRpcClientOptions { Endpoints = { endpoint }, ServerKey = "server", Timeout = TimeSpan.FromSeconds(10) });
+        var client = await CurveClientOfPythonAgentAsync("stranger", TimeSpan.FromSeconds(10));
         var watch = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<AgentRpcException>(() => client.CallAsync("health_check"));
@@ -184,6 +178,27 @@ public sealed class PyZmqInteropTests : IDisposable
         }
 
         Assert.Equal("""model.loaded {"name":"llama"}""", await line);
+    }
+
+    private IFleetSecurity SecurityFor(string certificates, string name)
+    {
+        var security = FleetSecurityFactory.Create(new FleetSecurityOptions { CertificatesDirectory = certificates, CertificateName = name });
+        _owned.Add((IDisposable)security);
+        return security;
+    }
+
+    /// <summary>A pyzmq REP agent with an authenticator allowing "client", and a Fleet client using the certificate <paramref name="name"/>.</summary>
+    private async Task<AgentRpcClient> CurveClientOfPythonAgentAsync(string name, TimeSpan timeout)
+    {
+        var certificates = await CreatePyZmqCertificatesAsync();
+        var agent = PythonProcess.Start(PyZmqAgents.RepAgent, certificates);
+        _owned.Add(agent);
+        var endpoint = await ReadyEndpointAsync(agent);
+        var context = new ZmqContext(security: SecurityFor(certificates, name));
+        _owned.Add(context);
+        var client = new AgentRpcClient(context, new AgentRpcClientOptions { Endpoints = { endpoint }, ServerKey = "server", Timeout = timeout });
+        _owned.Add(client);
+        return client;
     }
 
     private static async Task<string> ReadyEndpointAsync(PythonProcess process)
