@@ -47,4 +47,70 @@ internal static class MessagingErrors
 
     public static ArgumentOutOfRangeException InvalidTimeout(string name, TimeSpan value) =>
         new(name, value, "A timeout is zero or positive, or Timeout.InfiniteTimeSpan to wait forever.");
+
+    public static ZmqException NoCurveSupport() =>
+        new("This libzmq was built without CURVE support: install Debian's libzmq5, which has it (built with libsodium).");
+
+    public static ArgumentException CurveServerNeedsSecret(string parameter) =>
+        new("A CURVE server needs its secret key: load the secret certificate (name.key_secret).", parameter);
+
+    // RPC server and handlers.
+    public static InvalidOperationException ServerWithoutEndpoint() =>
+        new($"The RPC server has no endpoint: set {MessagingConstants.SectionName}:Server:Endpoints (for example tcp://127.0.0.1:7200).");
+
+    public static InvalidOperationException ServerAlreadyStarted() =>
+        new("The RPC server was already started; create a new one to serve again.");
+
+    public static ArgumentException DuplicateAction(string action) =>
+        new($"Action '{action}' already has a handler: each action is handled once.", nameof(action));
+
+    public static AgentRpcException ArgumentsNull(string action) =>
+        new(AgentRpcErrorCodes.BadRequest, $"The arguments of '{action}' are null.");
+
+    public static AgentRpcException ArgumentsMismatch(string action, Type type, Exception cause) =>
+        new(AgentRpcErrorCodes.BadRequest, $"The arguments of '{action}' do not fit {type.Name}: {cause.Message}", innerException: cause);
+
+    public static ArgumentException ArgumentsNotObject(string action, System.Text.Json.JsonValueKind kind) =>
+        new($"The arguments of '{action}' must serialize to a JSON object (the legacy contract puts them beside \"action\"), not {kind}.", "arguments");
+
+    // RPC client.
+    public static ArgumentException InvalidClientOptions(IEnumerable<string> problems) =>
+        new(string.Join(" ", problems), "options");
+
+    public static AgentRpcException RequestTooLarge(string service, int size, long limit) =>
+        new(AgentRpcErrorCodes.TooLarge,
+            $"{service}: the request is {size} bytes, over {MessagingConstants.SectionName}:MaxMessageSize ({limit}); send a reference (a path, a key) instead of the data.");
+
+    public static AgentRpcException CallTimedOut(string service, TimeSpan timeout, int attempts, AgentRpcException? last, string? endpoint) =>
+        new(AgentRpcErrorCodes.Timeout,
+            $"{service}: no reply within {timeout.TotalMilliseconds:0} ms after {attempts} attempt(s)" + (last is null ? "." : $"; last: {last.Message}"), endpoint);
+
+    public static AgentRpcException AttemptsFailed(string service, int attempts, AgentRpcException last) =>
+        new(last.Code, $"{service}: {attempts} attempts failed; last: {last.Message}", last.Endpoint, last);
+
+    public static AgentRpcException AttemptTimedOut(string endpoint, TimeSpan timeout) =>
+        new(AgentRpcErrorCodes.Timeout, $"{endpoint}: no reply within {timeout.TotalMilliseconds:0} ms.", endpoint);
+
+    public static AgentRpcException CircuitOpen(string endpoint, Exception cause) =>
+        new(AgentRpcErrorCodes.Unavailable, $"{endpoint}: circuit open after repeated failures.", endpoint, cause);
+
+    public static AgentRpcException EveryCircuitOpen(string service, IEnumerable<string> endpoints, TimeSpan breakDuration) =>
+        new(AgentRpcErrorCodes.Unavailable,
+            $"{service}: every endpoint's circuit is open ({string.Join(", ", endpoints)}); they failed repeatedly and are retried after {breakDuration.TotalSeconds:0.#} s.");
+
+    public static AgentRpcException ReplyNotJson(string endpoint, Exception cause) =>
+        new(AgentRpcErrorCodes.ProtocolError, $"{endpoint}: the reply is not JSON ({cause.Message}).", endpoint, cause);
+
+    public static AgentRpcException ErrorReply(string endpoint, string code, string message) =>
+        new(code, $"{endpoint} replied '{code}': {message}", endpoint);
+
+    public static AgentRpcException EndpointFailed(string endpoint, string code, string description) =>
+        new(code, description, endpoint);
+
+    // Events.
+    public static ArgumentException PublisherWithoutEndpoint() =>
+        new("An event publisher needs at least one endpoint in BindEndpoints or ConnectEndpoints (for example tcp://127.0.0.1:7300).", "options");
+
+    public static ArgumentException SubscriberWithoutEndpoint() =>
+        new("An event subscriber needs at least one publisher endpoint (for example tcp://127.0.0.1:7300).", "options");
 }

@@ -17,7 +17,7 @@ public sealed unsafe class ZmqCurveKeyGenerator : ICurveKeyGenerator
         ZmqNative.EnsureLoaded();
         if (LibZmq.zmq_has("curve") == 0)
         {
-            throw new ZmqException("This libzmq was built without CURVE support: install Debian's libzmq5, which has it (built with libsodium).");
+            throw MessagingErrors.NoCurveSupport();
         }
     }
 

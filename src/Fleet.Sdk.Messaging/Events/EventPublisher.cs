@@ -31,7 +31,7 @@ public sealed class EventPublisher : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (options.BindEndpoints.Count + options.ConnectEndpoints.Count == 0)
         {
-            throw new ArgumentException("An event publisher needs at least one endpoint in BindEndpoints or ConnectEndpoints (for example tcp://127.0.0.1:7300).", nameof(options));
+            throw MessagingErrors.PublisherWithoutEndpoint();
         }
 
         Format = options.Format;

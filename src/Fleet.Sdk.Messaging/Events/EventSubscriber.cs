@@ -35,7 +35,7 @@ public sealed partial class EventSubscriber : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (options.Endpoints.Count == 0)
         {
-            throw new ArgumentException("An event subscriber needs at least one publisher endpoint (for example tcp://127.0.0.1:7300).", nameof(options));
+            throw MessagingErrors.SubscriberWithoutEndpoint();
         }
 
         _logger = logger ?? NullLogger<EventSubscriber>.Instance;

@@ -22,6 +22,7 @@ public sealed partial class AgentRpcClient : IDisposable
     private readonly ResiliencePipeline<JsonElement> _retry;
     private readonly ResiliencePipeline<JsonElement>[] _breakers;
     private readonly CircuitBreakerStateProvider[] _circuits;
+    private readonly long[] _retryOpenCircuitAt;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly long _maxMessageSize;
@@ -45,7 +46,7 @@ public sealed partial class AgentRpcClient : IDisposable
         var problems = AgentRpcClientOptionsValidator.Problems(options, $"{MessagingConstants.SectionName}:Services:{name}").ToList();
         if (problems.Count > 0)
         {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+            throw MessagingErrors.InvalidClientOptions(problems);
         }
 
         Name = name;
@@ -69,10 +70,11 @@ public sealed partial class AgentRpcClient : IDisposable
         _retry = BuildRetry();
         _circuits = new CircuitBreakerStateProvider[Endpoints.Count];
         _breakers = new ResiliencePipeline<JsonElement>[Endpoints.Count];
+        _retryOpenCircuitAt = new long[Endpoints.Count];
         for (var i = 0; i < Endpoints.Count; i++)
         {
             _circuits[i] = new CircuitBreakerStateProvider();
-            _breakers[i] = BuildBreaker(Endpoints[i], _circuits[i]);
+            _breakers[i] = BuildBreaker(i);
         }
     }
 
@@ -110,8 +112,7 @@ public sealed partial class AgentRpcClient : IDisposable
     {
         if (_maxMessageSize > 0 && request.Length > _maxMessageSize)
         {
-            throw new AgentRpcException(AgentRpcErrorCodes.TooLarge,
-                $"{Name}: the request is {request.Length} bytes, over {MessagingConstants.SectionName}:MaxMessageSize ({_maxMessageSize}); send a reference (a path, a key) instead of the data.");
+            throw MessagingErrors.RequestTooLarge(Name, request.Length, _maxMessageSize);
         }
 
         using var deadline = new CancellationTokenSource(_options.Timeout, _time);
@@ -123,13 +124,11 @@ public sealed partial class AgentRpcClient : IDisposable
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new AgentRpcException(AgentRpcErrorCodes.Timeout,
-                $"{Name}: no reply within {_options.Timeout.TotalMilliseconds:0} ms after {state.Attempts} attempt(s)" +
-                (state.LastError is null ? "." : $"; last: {state.LastError.Message}"), state.LastEndpoint);
+            throw MessagingErrors.CallTimedOut(Name, _options.Timeout, state.Attempts, state.LastError, state.LastEndpoint);
         }
         catch (AgentRpcException ex) when (ex.IsTransient && state.Attempts > 1)
         {
-            throw new AgentRpcException(ex.Code, $"{Name}: {state.Attempts} attempts failed; last: {ex.Message}", ex.Endpoint, ex);
+            throw MessagingErrors.AttemptsFailed(Name, state.Attempts, ex);
         }
     }
 
@@ -151,7 +150,7 @@ public sealed partial class AgentRpcClient : IDisposable
         }
         catch (BrokenCircuitException ex)
         {
-            throw state.Fail(new AgentRpcException(AgentRpcErrorCodes.Unavailable, $"{Endpoints[index]}: circuit open after repeated failures.", Endpoints[index], ex));
+            throw state.Fail(MessagingErrors.CircuitOpen(Endpoints[index], ex));
         }
         catch (AgentRpcException ex)
         {
@@ -170,7 +169,7 @@ public sealed partial class AgentRpcClient : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new AgentRpcException(AgentRpcErrorCodes.ProtocolError, $"{endpoint}: the reply is not JSON ({ex.Message}).", endpoint, ex);
+            throw MessagingErrors.ReplyNotJson(endpoint, ex);
         }
 
         using (document)
@@ -178,20 +177,29 @@ public sealed partial class AgentRpcClient : IDisposable
             var reply = document.RootElement;
             if (RpcWire.TryReadError(reply, out var code, out var message))
             {
-                throw new AgentRpcException(code, $"{endpoint} replied '{code}': {message}", endpoint);
+                throw MessagingErrors.ErrorReply(endpoint, code, message);
             }
 
             return reply.Clone();
         }
     }
 
-    /// <summary>The first endpoint not tried in this call whose circuit is not open; then any whose circuit is not open.</summary>
+    /// <summary>
+    /// The first endpoint not tried in this call whose circuit lets a call through; then any such
+    /// endpoint. A circuit lets a call through when closed, or when its break is over: Polly moves
+    /// an open circuit to half-open only when a call is attempted, so an endpoint skipped while open
+    /// would otherwise never be tried again.
+    /// </summary>
     private int PickEndpoint(CallState state)
     {
         var fallback = -1;
+        var now = _time.GetTimestamp();
         for (var i = 0; i < Endpoints.Count; i++)
         {
-            if (_circuits[i].CircuitState is CircuitState.Open or CircuitState.Isolated)
+            var circuit = _circuits[i].CircuitState;
+            var blocked = circuit == CircuitState.Isolated ||
+                          (circuit == CircuitState.Open && now < Volatile.Read(ref _retryOpenCircuitAt[i]));
+            if (blocked)
             {
                 continue;
             }
@@ -206,8 +214,7 @@ public sealed partial class AgentRpcClient : IDisposable
 
         return fallback >= 0
             ? fallback
-            : throw state.Fail(new AgentRpcException(AgentRpcErrorCodes.Unavailable,
-                $"{Name}: every endpoint's circuit is open ({string.Join(", ", Endpoints)}); they failed repeatedly and are retried after {_options.CircuitBreakerBreakDuration.TotalSeconds:0.#} s."));
+            : throw state.Fail(MessagingErrors.EveryCircuitOpen(Name, Endpoints, _options.CircuitBreakerBreakDuration));
     }
 
     private ResiliencePipeline<JsonElement> BuildRetry()
@@ -234,7 +241,7 @@ public sealed partial class AgentRpcClient : IDisposable
         return builder.Build();
     }
 
-    private ResiliencePipeline<JsonElement> BuildBreaker(string endpoint, CircuitBreakerStateProvider stateProvider) =>
+    private ResiliencePipeline<JsonElement> BuildBreaker(int index) =>
         new ResiliencePipelineBuilder<JsonElement> { TimeProvider = _time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<JsonElement>
             {
@@ -243,15 +250,16 @@ public sealed partial class AgentRpcClient : IDisposable
                 MinimumThroughput = _options.CircuitBreakerMinimumThroughput,
                 SamplingDuration = _options.CircuitBreakerSamplingDuration,
                 BreakDuration = _options.CircuitBreakerBreakDuration,
-                StateProvider = stateProvider,
+                StateProvider = _circuits[index],
                 OnOpened = args =>
                 {
-                    LogCircuitOpened(_logger, Name, endpoint, args.BreakDuration.TotalSeconds, args.Outcome.Exception?.Message ?? "failures");
+                    Volatile.Write(ref _retryOpenCircuitAt[index], _time.GetTimestamp() + (long)(args.BreakDuration.TotalSeconds * _time.TimestampFrequency));
+                    LogCircuitOpened(_logger, Name, Endpoints[index], args.BreakDuration.TotalSeconds, args.Outcome.Exception?.Message ?? "failures");
                     return default;
                 },
                 OnClosed = _ =>
                 {
-                    LogCircuitClosed(_logger, Name, endpoint);
+                    LogCircuitClosed(_logger, Name, Endpoints[index]);
                     return default;
                 },
             })

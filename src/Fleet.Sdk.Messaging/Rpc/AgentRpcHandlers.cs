@@ -32,7 +32,7 @@ public sealed class AgentRpcHandlers
         ArgumentNullException.ThrowIfNull(handler);
         if (!_handlers.TryAdd(action, handler))
         {
-            throw new ArgumentException($"Action '{action}' already has a handler: each action is handled once.", nameof(action));
+            throw MessagingErrors.DuplicateAction(action);
         }
 
         return this;

@@ -15,6 +15,7 @@ public sealed partial class AgentRpcServer
     private readonly List<ZmqFrame> _frames = [];
     private readonly HashSet<Pending> _inflight = [];
     private bool _overflow;
+    private int _loopThreadId = -1;
 
     private enum Shape
     {
@@ -24,6 +25,7 @@ public sealed partial class AgentRpcServer
 
     private void Run()
     {
+        _loopThreadId = Environment.CurrentManagedThreadId;
         var router = _router!;
         var wakeup = _wakeup!;
         var monitor = _monitor!;
@@ -288,7 +290,7 @@ public sealed partial class AgentRpcServer
 
         if (builtIn)
         {
-            pending.CompleteNow(HealthReply(), sendInline: true);
+            pending.CompleteNow(HealthReply());
             return;
         }
 

@@ -27,7 +27,6 @@ public sealed partial class AgentRpcServer
         private RpcRequest? _request;
         private TimeSpan _budget;
         private int _replied;
-        private bool _onLoopThread;
         private string? _replyError;
         private byte[] _replyBody = [];
 
@@ -54,9 +53,7 @@ public sealed partial class AgentRpcServer
             _deadline = _server._time.CreateTimer(static state => ((Pending)state!).OnDeadline(), this, budget, Timeout.InfiniteTimeSpan);
             if (inline)
             {
-                _onLoopThread = true;
                 Execute();
-                _onLoopThread = false;
             }
             else
             {
@@ -65,12 +62,7 @@ public sealed partial class AgentRpcServer
         }
 
         /// <summary>Replies at once on the socket thread (the built-in health check).</summary>
-        public void CompleteNow(object? result, bool sendInline)
-        {
-            _onLoopThread = sendInline;
-            Finish(result, null);
-            _onLoopThread = false;
-        }
+        public void CompleteNow(object? result) => Finish(result, null);
 
         public void Execute()
         {
@@ -147,7 +139,10 @@ public sealed partial class AgentRpcServer
             }
 
             Release();
-            if (_onLoopThread)
+
+            // On the socket thread (a handler that completed inline) the reply goes out now; from
+            // any other thread (thread pool, an async continuation) it is queued for the socket thread.
+            if (Environment.CurrentManagedThreadId == _server._loopThreadId)
             {
                 _server._inflight.Remove(this);
                 SendQueuedReply();

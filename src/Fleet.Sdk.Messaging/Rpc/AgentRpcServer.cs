@@ -92,12 +92,12 @@ public sealed partial class AgentRpcServer : IDisposable, IAsyncDisposable
     {
         if (_options.Endpoints.Count == 0)
         {
-            throw new InvalidOperationException($"The RPC server has no endpoint: set {MessagingConstants.SectionName}:Server:Endpoints (for example tcp://127.0.0.1:7200).");
+            throw MessagingErrors.ServerWithoutEndpoint();
         }
 
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
         {
-            throw new InvalidOperationException("The RPC server was already started; create a new one to serve again.");
+            throw MessagingErrors.ServerAlreadyStarted();
         }
 
         var router = _context.CreateSocket(ZmqSocketType.Router);

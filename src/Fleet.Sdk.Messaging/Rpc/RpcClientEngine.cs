@@ -85,7 +85,7 @@ internal sealed partial class RpcClientEngine : IDisposable
         catch (TimeoutException)
         {
             Forget(id);
-            throw new AgentRpcException(AgentRpcErrorCodes.Timeout, $"{endpoint}: no reply within {attemptTimeout.TotalMilliseconds:0} ms.", endpoint);
+            throw MessagingErrors.AttemptTimedOut(endpoint, attemptTimeout);
         }
         catch (OperationCanceledException)
         {
@@ -217,7 +217,7 @@ internal sealed partial class RpcClientEngine : IDisposable
                         // in a while in case the server's allow-list now has our key.
                         if (_time.GetElapsedTime(endpoint.RefusedAt) < _context.Options.ReconnectIntervalMax)
                         {
-                            call.Completion.TrySetException(new AgentRpcException(AgentRpcErrorCodes.Refused, refusal, endpoint.Endpoint));
+                            call.Completion.TrySetException(MessagingErrors.EndpointFailed(endpoint.Endpoint, AgentRpcErrorCodes.Refused, refusal));
                             break;
                         }
 
@@ -392,7 +392,7 @@ internal sealed partial class RpcClientEngine : IDisposable
         {
             if (_pending.Remove(call.Id))
             {
-                call.Completion.TrySetException(new AgentRpcException(code, message, endpoint.Endpoint));
+                call.Completion.TrySetException(MessagingErrors.EndpointFailed(endpoint.Endpoint, code, message));
             }
         }
     }
@@ -403,7 +403,7 @@ internal sealed partial class RpcClientEngine : IDisposable
         {
             if (_pending.Remove(id, out var call))
             {
-                call.Completion.TrySetException(new AgentRpcException(code, message, endpoint.Endpoint));
+                call.Completion.TrySetException(MessagingErrors.EndpointFailed(endpoint.Endpoint, code, message));
             }
         }
 

@@ -57,11 +57,11 @@ public sealed class RpcRequest
         try
         {
             return Body.Deserialize<T>(options ?? SerializerOptions) ??
-                throw new AgentRpcException(AgentRpcErrorCodes.BadRequest, $"The arguments of '{Action}' are null.");
+                throw MessagingErrors.ArgumentsNull(Action);
         }
         catch (JsonException ex)
         {
-            throw new AgentRpcException(AgentRpcErrorCodes.BadRequest, $"The arguments of '{Action}' do not fit {typeof(T).Name}: {ex.Message}", innerException: ex);
+            throw MessagingErrors.ArgumentsMismatch(Action, typeof(T), ex);
         }
     }
 

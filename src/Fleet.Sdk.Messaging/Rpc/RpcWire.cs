@@ -202,7 +202,7 @@ internal static class RpcWire
                 var element = arguments is JsonElement given ? given : JsonSerializer.SerializeToElement(arguments, arguments.GetType(), options);
                 if (element.ValueKind != JsonValueKind.Object)
                 {
-                    throw new ArgumentException($"The arguments of '{action}' must serialize to a JSON object (the legacy contract puts them beside \"action\"), not {element.ValueKind}.", nameof(arguments));
+                    throw MessagingErrors.ArgumentsNotObject(action, element.ValueKind);
                 }
 
                 foreach (var property in element.EnumerateObject())

@@ -156,7 +156,7 @@ public sealed unsafe partial class ZmqSocket : IZmqSocket
             throw MessagingErrors.CurveAfterAttach(nameof(UseCurveServer));
         }
 
-        var secret = certificate.SecretKey ?? throw new ArgumentException("A CURVE server needs its secret key: load the secret certificate (name.key_secret).", nameof(certificate));
+        var secret = certificate.SecretKey ?? throw MessagingErrors.CurveServerNeedsSecret(nameof(certificate));
 
         // RFC 27: the handler starts before any server, or libzmq would admit every client.
         _context.EnsureZapHandler();
