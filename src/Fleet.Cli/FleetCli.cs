@@ -17,6 +17,8 @@ internal static class FleetCli
         root.Subcommands.Add(ChaosCommand.Create());
         root.Subcommands.Add(DiscoveryCommand.Create());
         root.Subcommands.Add(Config.ConfigCommand.Create());
+        root.Subcommands.Add(Messaging.CallCommand.Create());
+        root.Subcommands.Add(Keys.KeysCommand.Create());
         return root;
     }
 

@@ -52,12 +52,18 @@ internal sealed partial class FleetSecurity : IFleetSecurity, IDisposable
     private CurveCertificate? _own;
 
     public FleetSecurity(FleetSecurityOptions options, IFleetPaths paths, ISecretRegistry registry, ILogger logger, TimeProvider timeProvider)
+        : this(options, ResolveCertificatesDirectory(options, paths), registry, logger, timeProvider)
+    {
+    }
+
+    /// <summary>Creates security whose certificates directory is already resolved (tools and code without a host).</summary>
+    public FleetSecurity(FleetSecurityOptions options, string certificatesDirectory, ISecretRegistry registry, ILogger logger, TimeProvider timeProvider)
     {
         _options = options;
         _registry = registry;
         _logger = logger;
         _timeProvider = timeProvider;
-        CertificatesDirectory = ResolveCertificatesDirectory(options, paths);
+        CertificatesDirectory = certificatesDirectory;
         AuthorizedKeysDirectory = ResolveAuthorizedKeysDirectory(options, CertificatesDirectory);
     }
 

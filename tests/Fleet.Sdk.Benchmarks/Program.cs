@@ -17,6 +17,8 @@ public static class Program
             ["proxy"] = (ProxyRunner.Usage, ProxyRunner.RunAsync),
             ["discovery"] = (Discovery.DiscoveryRunner.Usage, Discovery.DiscoveryRunner.RunAsync),
             ["config-process"] = (Config.ConfigProcessRunner.Usage, Config.ConfigProcessRunner.RunAsync),
+            ["zmq"] = (Messaging.ZmqRunner.Usage, Messaging.ZmqRunner.RunAsync),
+            ["rpc"] = (Messaging.RpcRunner.Usage, Messaging.RpcRunner.RunAsync),
         };
 
     public static async Task<int> Main(string[] args)

@@ -1,0 +1,56 @@
+namespace Fleet.Sdk.Messaging;
+
+/// <summary>The defaults of Fleet.Sdk.Messaging, in one place (documented in docs/messaging.md).</summary>
+internal static class MessagingConstants
+{
+    public const string SectionName = "Fleet:Messaging";
+
+    public const string DefaultZapDomain = "fleet";
+
+    public const int DefaultHighWatermark = 1000;
+
+    /// <summary>16 MiB: large enough for any JSON request the fleet sends, small enough that a bad peer cannot exhaust memory.</summary>
+    public const long DefaultMaxMessageSize = 16L * 1024 * 1024;
+
+    public const int DefaultTcpKeepAliveCount = 3;
+
+    public const int DefaultMaxConcurrentRequests = 64;
+
+    public const int DefaultMaxRetries = 2;
+
+    public const double DefaultFailureRatio = 0.5;
+
+    public const int DefaultMinimumThroughput = 4;
+
+    public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan DefaultHeartbeatInterval = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan DefaultHeartbeatTimeout = TimeSpan.FromSeconds(15);
+
+    public static readonly TimeSpan DefaultReconnectInterval = TimeSpan.FromMilliseconds(100);
+
+    public static readonly TimeSpan DefaultReconnectIntervalMax = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan DefaultTcpKeepAliveIdle = TimeSpan.FromSeconds(60);
+
+    public static readonly TimeSpan DefaultTcpKeepAliveInterval = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan DefaultHandlerTimeout = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    public static readonly TimeSpan DefaultSamplingDuration = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan DefaultBreakDuration = TimeSpan.FromSeconds(5);
+
+    /// <summary>The name an agent reports when none is configured: machine and process.</summary>
+    public static string DefaultAgentName() =>
+        $"{Environment.MachineName}/{Path.GetFileNameWithoutExtension(Environment.ProcessPath) ?? "dotnet"}";
+}

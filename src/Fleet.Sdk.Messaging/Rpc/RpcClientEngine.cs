@@ -1,0 +1,501 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Sdk.Messaging;
+
+/// <summary>
+/// The RPC client's socket thread: one DEALER per endpoint (never REQ, which wedges after a lost
+/// reply), requests matched to replies by correlation id, so a reply that never comes costs only
+/// its caller's deadline. Callers on any thread hand requests over through a queue and a wake-up;
+/// connection events fail waiting requests early (connection refused or lost, key refused).
+/// </summary>
+internal sealed partial class RpcClientEngine : IDisposable
+{
+    private const int MaxReplyFrames = 8;
+
+    private readonly ZmqContext _context;
+    private readonly EndpointState[] _endpoints;
+    private readonly AgentRpcProtocol _protocol;
+    private readonly string _caller;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentQueue<Command> _commands = new();
+    private readonly WakeupSignal _wakeup;
+    private readonly Dictionary<ulong, Call> _pending = [];
+    private readonly List<ZmqFrame> _frames = [];
+    private readonly LogThrottle _failures;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextId;
+    private int _disposed;
+    private long _lateReplies;
+
+    public RpcClientEngine(ZmqContext context, IReadOnlyList<string> endpoints, AgentRpcProtocol protocol, string caller, Action<ZmqSocket>? secure, ILogger logger)
+    {
+        _context = context;
+        _protocol = protocol;
+        _caller = caller;
+        _logger = logger;
+        _time = context.TimeProvider;
+        _failures = new LogThrottle(_time, TimeSpan.FromMinutes(1));
+        _endpoints = new EndpointState[endpoints.Count];
+        try
+        {
+            for (var i = 0; i < endpoints.Count; i++)
+            {
+                _endpoints[i] = EndpointState.Open(context, endpoints[i], secure);
+            }
+
+            _wakeup = new WakeupSignal(context);
+        }
+        catch
+        {
+            foreach (var endpoint in _endpoints)
+            {
+                endpoint?.Dispose();
+            }
+
+            throw;
+        }
+
+        // Thread.Start is a full barrier: the sockets made here belong to the engine thread from now on.
+        _thread = new Thread(Run) { IsBackground = true, Name = "fleet rpc client" };
+        _thread.Start();
+    }
+
+    /// <summary>Gets the number of replies that arrived after their caller gave up.</summary>
+    public long LateReplies => Interlocked.Read(ref _lateReplies);
+
+    public string EndpointName(int index) => _endpoints[index].Endpoint;
+
+    /// <summary>Sends one attempt to endpoint <paramref name="index"/> and waits for its reply body.</summary>
+    public async Task<byte[]> SendAsync(int index, byte[] body, TimeSpan attemptTimeout, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var id = (ulong)Interlocked.Increment(ref _nextId);
+        var endpoint = _endpoints[index].Endpoint;
+        var call = new Call(id, index, BuildFrames(id, body, attemptTimeout));
+        _commands.Enqueue(new Command(CommandKind.Send, call, id));
+        _wakeup.Set();
+        try
+        {
+            return await call.Completion.Task.WaitAsync(attemptTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Forget(id);
+            throw MessagingErrors.AttemptTimedOut(endpoint, attemptTimeout);
+        }
+        catch (OperationCanceledException)
+        {
+            Forget(id);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _commands.Enqueue(new Command(CommandKind.Stop, null, 0));
+        _wakeup.Set();
+        if (!_thread.Join(TimeSpan.FromSeconds(5)))
+        {
+            LogStopSlow(_logger);
+        }
+    }
+
+    private void Forget(ulong id)
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _commands.Enqueue(new Command(CommandKind.Forget, null, id));
+            _wakeup.Set();
+        }
+    }
+
+    private byte[][] BuildFrames(ulong id, byte[] body, TimeSpan attemptTimeout)
+    {
+        if (_protocol == AgentRpcProtocol.Legacy)
+        {
+            // [correlation id][delimiter][JSON]: a REP peer echoes everything up to the delimiter.
+            var correlation = new byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(correlation, id);
+            return [correlation, [], body];
+        }
+
+        return [[], RpcWire.ProtocolFrame.ToArray(), RpcWire.RequestHeader(id, (long)Math.Ceiling(attemptTimeout.TotalMilliseconds), _caller), body];
+    }
+
+    private void Run()
+    {
+        var poller = new ZmqPoller();
+        var wakeIndex = poller.Add(_wakeup.Receiver);
+        foreach (var endpoint in _endpoints)
+        {
+            endpoint.SocketIndex = poller.Add(endpoint.Socket);
+            endpoint.MonitorIndex = poller.Add(endpoint.Monitor.Socket);
+        }
+
+        try
+        {
+            var running = true;
+            while (running)
+            {
+                foreach (var endpoint in _endpoints)
+                {
+                    poller.SetEvents(endpoint.SocketIndex, endpoint.Outbox.Count > 0 ? ZmqPollEvents.In | ZmqPollEvents.Out : ZmqPollEvents.In);
+                }
+
+                poller.Poll(Timeout.InfiniteTimeSpan);
+                if (poller.IsReady(wakeIndex))
+                {
+                    _wakeup.Reset();
+                    running = ProcessCommands();
+                }
+
+                foreach (var endpoint in _endpoints)
+                {
+                    if (poller.IsReady(endpoint.MonitorIndex))
+                    {
+                        ReadMonitor(endpoint);
+                    }
+
+                    if (poller.IsReady(endpoint.SocketIndex))
+                    {
+                        ReadReplies(endpoint);
+                    }
+
+                    Flush(endpoint);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException || (ex is ZmqException zmq && zmq.IsContextTerminated))
+        {
+            LogContextGone(_logger);
+        }
+        finally
+        {
+            foreach (var call in _pending.Values)
+            {
+                call.Completion.TrySetException(new ObjectDisposedException(nameof(AgentRpcClient), "The RPC client was disposed while the call was waiting."));
+            }
+
+            _pending.Clear();
+            _wakeup.Dispose();
+            foreach (var endpoint in _endpoints)
+            {
+                endpoint.Dispose();
+            }
+
+            foreach (var frame in _frames)
+            {
+                frame.Dispose();
+            }
+
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Applies queued commands; <see langword="false"/> on stop.</summary>
+    private bool ProcessCommands()
+    {
+        while (_commands.TryDequeue(out var command))
+        {
+            switch (command.Kind)
+            {
+                case CommandKind.Send:
+                    var call = command.Call!;
+                    var endpoint = _endpoints[call.Endpoint];
+                    if (endpoint.Refusal is { } refusal)
+                    {
+                        // libzmq never reconnects after a ZAP refusal: fail fast, and reconnect once
+                        // in a while in case the server's allow-list now has our key.
+                        if (_time.GetElapsedTime(endpoint.RefusedAt) < _context.Options.ReconnectIntervalMax)
+                        {
+                            call.Completion.TrySetException(MessagingErrors.EndpointFailed(endpoint.Endpoint, AgentRpcErrorCodes.Refused, refusal));
+                            break;
+                        }
+
+                        endpoint.Reconnect();
+                    }
+
+                    _pending[call.Id] = call;
+                    endpoint.Outbox.Enqueue(call);
+                    break;
+                case CommandKind.Forget:
+                    if (_pending.Remove(command.Id, out var forgotten))
+                    {
+                        _endpoints[forgotten.Endpoint].Sent.Remove(command.Id);
+                    }
+
+                    break;
+                case CommandKind.Stop:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Moves queued requests into the socket while it accepts them (ZMQ_IMMEDIATE: only once connected).</summary>
+    private void Flush(EndpointState endpoint)
+    {
+        while (endpoint.Outbox.TryPeek(out var call))
+        {
+            if (!_pending.ContainsKey(call.Id))
+            {
+                endpoint.Outbox.Dequeue();
+                continue;
+            }
+
+            var frames = call.Frames;
+            if (!endpoint.Socket.TrySend(frames[0], TimeSpan.Zero, more: true))
+            {
+                return;
+            }
+
+            for (var i = 1; i < frames.Length; i++)
+            {
+                endpoint.Socket.TrySend(frames[i], TimeSpan.Zero, more: i < frames.Length - 1);
+            }
+
+            endpoint.Outbox.Dequeue();
+            endpoint.Sent.Add(call.Id);
+        }
+    }
+
+    private void ReadReplies(EndpointState endpoint)
+    {
+        while (true)
+        {
+            var count = 0;
+            var received = false;
+            while (true)
+            {
+                if (count == _frames.Count)
+                {
+                    _frames.Add(new ZmqFrame());
+                }
+
+                var frame = _frames[count];
+                if (!endpoint.Socket.TryReceive(frame, count == 0 ? TimeSpan.Zero : Timeout.InfiniteTimeSpan))
+                {
+                    break;
+                }
+
+                received = true;
+                if (count + 1 < MaxReplyFrames)
+                {
+                    count++;
+                }
+
+                if (!frame.More)
+                {
+                    break;
+                }
+            }
+
+            if (!received)
+            {
+                return;
+            }
+
+            Deliver(endpoint, count);
+        }
+    }
+
+    private void Deliver(EndpointState endpoint, int count)
+    {
+        ulong id;
+        ZmqFrame body;
+        if (_protocol == AgentRpcProtocol.Legacy)
+        {
+            // [correlation][delimiter][JSON]
+            if (count != 3 || _frames[0].Length != 8 || _frames[1].Length != 0)
+            {
+                LogMalformedReply(_logger, endpoint.Endpoint, count);
+                return;
+            }
+
+            id = BinaryPrimitives.ReadUInt64BigEndian(_frames[0].Data);
+            body = _frames[2];
+        }
+        else
+        {
+            // [delimiter][fleet.rpc/1][header][body]
+            if (count != 4 || _frames[0].Length != 0 || !_frames[1].Data.SequenceEqual(RpcWire.ProtocolFrame) ||
+                !RpcWire.TryReadReplyHeader(_frames[2].Data, out id))
+            {
+                LogMalformedReply(_logger, endpoint.Endpoint, count);
+                return;
+            }
+
+            body = _frames[3];
+        }
+
+        if (!_pending.Remove(id, out var call))
+        {
+            Interlocked.Increment(ref _lateReplies);
+            LogLateReply(_logger, endpoint.Endpoint, id);
+            return;
+        }
+
+        endpoint.Sent.Remove(id);
+        call.Completion.TrySetResult(body.ToArray());
+    }
+
+    private void ReadMonitor(EndpointState endpoint)
+    {
+        while (endpoint.Monitor.TryReceive(TimeSpan.Zero, out var monitorEvent))
+        {
+            switch (monitorEvent.Event)
+            {
+                case ZmqMonitorEvents.HandshakeSucceeded:
+                    endpoint.Connected = true;
+                    break;
+                case ZmqMonitorEvents.Disconnected:
+                    endpoint.Connected = false;
+                    FailSent(endpoint, AgentRpcErrorCodes.Unavailable, $"{endpoint.Endpoint}: the connection was lost before the reply came.");
+                    break;
+                case ZmqMonitorEvents.ConnectRetried:
+                    FailQueued(endpoint, AgentRpcErrorCodes.Unavailable, $"{endpoint.Endpoint}: cannot connect (refused or unreachable); libzmq keeps retrying.");
+                    break;
+                case ZmqMonitorEvents.HandshakeFailedAuth or ZmqMonitorEvents.HandshakeFailedProtocol or ZmqMonitorEvents.HandshakeFailedNoDetail:
+                    var description = monitorEvent.Describe();
+                    var code = monitorEvent.Event == ZmqMonitorEvents.HandshakeFailedNoDetail ? AgentRpcErrorCodes.Unavailable : AgentRpcErrorCodes.Refused;
+                    if (_failures.ShouldLog($"{endpoint.Endpoint}:{monitorEvent.Event}", out var suppressed))
+                    {
+                        LogHandshakeFailed(_logger, description, suppressed);
+                    }
+
+                    FailQueued(endpoint, code, description);
+                    FailSent(endpoint, code, description);
+                    if (monitorEvent.Event == ZmqMonitorEvents.HandshakeFailedAuth)
+                    {
+                        endpoint.Refusal = description;
+                        endpoint.RefusedAt = _time.GetTimestamp();
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void FailQueued(EndpointState endpoint, string code, string message)
+    {
+        while (endpoint.Outbox.TryDequeue(out var call))
+        {
+            if (_pending.Remove(call.Id))
+            {
+                call.Completion.TrySetException(MessagingErrors.EndpointFailed(endpoint.Endpoint, code, message));
+            }
+        }
+    }
+
+    private void FailSent(EndpointState endpoint, string code, string message)
+    {
+        foreach (var id in endpoint.Sent)
+        {
+            if (_pending.Remove(id, out var call))
+            {
+                call.Completion.TrySetException(MessagingErrors.EndpointFailed(endpoint.Endpoint, code, message));
+            }
+        }
+
+        endpoint.Sent.Clear();
+    }
+
+    private enum CommandKind
+    {
+        Send,
+        Forget,
+        Stop,
+    }
+
+    private readonly record struct Command(CommandKind Kind, Call? Call, ulong Id);
+
+    private sealed class Call(ulong id, int endpoint, byte[][] frames)
+    {
+        public ulong Id { get; } = id;
+
+        public int Endpoint { get; } = endpoint;
+
+        public byte[][] Frames { get; } = frames;
+
+        public TaskCompletionSource<byte[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>One endpoint's DEALER, its monitor, and the requests queued for it or sent on it.</summary>
+    private sealed class EndpointState : IDisposable
+    {
+        private EndpointState(string endpoint, ZmqSocket socket, ZmqMonitor monitor)
+        {
+            Endpoint = endpoint;
+            Socket = socket;
+            Monitor = monitor;
+        }
+
+        public string Endpoint { get; }
+
+        public ZmqSocket Socket { get; }
+
+        public ZmqMonitor Monitor { get; }
+
+        public Queue<Call> Outbox { get; } = new();
+
+        public HashSet<ulong> Sent { get; } = [];
+
+        public bool Connected { get; set; }
+
+        /// <summary>Gets or sets why the server refused this client's key, until the next reconnection.</summary>
+        public string? Refusal { get; set; }
+
+        public long RefusedAt { get; set; }
+
+        public int SocketIndex { get; set; }
+
+        public int MonitorIndex { get; set; }
+
+        public static EndpointState Open(ZmqContext context, string endpoint, Action<ZmqSocket>? secure)
+        {
+            var socket = context.CreateSocket(ZmqSocketType.Dealer);
+            ZmqMonitor? monitor = null;
+            try
+            {
+                // Queue only to a live connection: a request for a dead peer stays ours, to fail or fail over.
+                socket.Immediate = true;
+                socket.Linger = TimeSpan.Zero;
+                secure?.Invoke(socket);
+                monitor = socket.Monitor(ZmqMonitorEvents.HandshakeSucceeded | ZmqMonitorEvents.Disconnected | ZmqMonitorEvents.ConnectRetried |
+                                         ZmqMonitorEvents.HandshakeFailedAuth | ZmqMonitorEvents.HandshakeFailedProtocol | ZmqMonitorEvents.HandshakeFailedNoDetail);
+                socket.Connect(endpoint);
+                return new EndpointState(endpoint, socket, monitor);
+            }
+            catch
+            {
+                monitor?.Dispose();
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Opens a fresh connection after a refusal (libzmq gave up on the old one).</summary>
+        public void Reconnect()
+        {
+            Refusal = null;
+            Socket.TryDisconnect(Endpoint);
+            Socket.Connect(Endpoint);
+        }
+
+        public void Dispose()
+        {
+            Monitor.Dispose();
+            Socket.Dispose();
+        }
+    }
+}
