@@ -14,14 +14,26 @@ internal static class DiscoveryProviderFactory
         var kind = options.Provider;
         if (kind == DiscoveryProviderKind.Auto)
         {
-            kind = string.IsNullOrWhiteSpace(options.Redis.ConnectionString) ? DiscoveryProviderKind.InMemory : DiscoveryProviderKind.Redis;
+            kind = string.IsNullOrWhiteSpace(options.Redis.ConnectionString) ? DiscoveryProviderKind.Static : DiscoveryProviderKind.Composite;
         }
 
         return kind switch
         {
             DiscoveryProviderKind.Redis => Redis(services, options),
+            DiscoveryProviderKind.Static => Static(services),
+            DiscoveryProviderKind.Composite => new CompositeDiscoveryProvider(Redis(services, options), Static(services)),
             _ => new InMemoryDiscoveryProvider(services.GetRequiredService<TimeProvider>()),
         };
+    }
+
+    /// <summary>The topology as <c>AddFleetConfiguration</c> loaded it (empty without it), followed through reloads.</summary>
+    private static StaticDiscoveryProvider Static(IServiceProvider services)
+    {
+        var topology = services.GetRequiredService<IOptionsMonitor<Fleet.Sdk.Config.FleetTopologyOptions>>();
+        return new StaticDiscoveryProvider(
+            topology.CurrentValue.Topology,
+            update => topology.OnChange(o => update(o.Topology)),
+            services.GetRequiredService<TimeProvider>());
     }
 
     private static RedisDiscoveryProvider Redis(IServiceProvider services, FleetDiscoveryOptions options) =>

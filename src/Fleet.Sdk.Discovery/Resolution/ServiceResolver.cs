@@ -155,6 +155,19 @@ internal sealed partial class ServiceResolver : IServiceResolver, IDisposable
                 throw DiscoveryErrors.TooStale(serviceName, last.Age, _options.MaxStaleness, ex);
             }
 
+            if (_provider is IDiscoveryFallback fallback)
+            {
+                var configured = await fallback.FetchFallbackAsync(serviceName, cancellationToken).ConfigureAwait(false);
+                if (configured.Count > 0)
+                {
+                    // Marked stale from the start: the registry has not confirmed it.
+                    var resolution = Publish(serviceName, entry, configured).AsStale();
+                    Interlocked.Exchange(ref entry.CurrentField, resolution);
+                    _metrics.Resolved("fallback");
+                    return resolution;
+                }
+            }
+
             _metrics.Resolved("failed");
             throw DiscoveryErrors.NeverResolved(serviceName, ex);
         }
