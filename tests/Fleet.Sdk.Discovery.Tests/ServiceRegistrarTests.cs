@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fleet.Sdk.Discovery.Tests;
@@ -25,6 +26,24 @@ public sealed class ServiceRegistrarTests
         await registration.DisposeAsync();
         Assert.Empty(await provider.FetchAsync("ModelManagerSuite"));
         Assert.False(registration.IsRegistered);
+    }
+
+    [Fact]
+    public async Task HostShutdown_DeregistersEveryLiveRegistration()
+    {
+        var provider = new InMemoryDiscoveryProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton<IDiscoveryProvider>(provider);
+        services.AddSingleton<IServiceRegistrar>(_ => Registrar(provider));
+        var container = services.BuildServiceProvider();
+        var registrar = container.GetRequiredService<IServiceRegistrar>();
+        await registrar.RegisterAsync(Agent);
+        await registrar.RegisterAsync(Agent with { InstanceId = "mainpc-2" });
+        Assert.Equal(2, (await provider.FetchAsync("ModelManagerSuite")).Count);
+
+        await container.DisposeAsync();
+
+        Assert.Empty(await provider.FetchAsync("ModelManagerSuite"));
     }
 
     [Fact]

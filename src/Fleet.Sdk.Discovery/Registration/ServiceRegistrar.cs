@@ -3,8 +3,14 @@ using Microsoft.Extensions.Logging;
 namespace Fleet.Sdk.Discovery;
 
 /// <summary>The default <see cref="IServiceRegistrar"/>: one owner token per process, one heartbeat loop per registration.</summary>
-internal sealed partial class ServiceRegistrar : IServiceRegistrar
+/// <remarks>
+/// Disposed with its service provider (when the host shuts down), it deregisters every instance
+/// still registered through it: graceful shutdown removes the agent from every view at once
+/// instead of after its TTL.
+/// </remarks>
+internal sealed partial class ServiceRegistrar : IServiceRegistrar, IAsyncDisposable
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Registration, byte> _live = new();
     private readonly string _owner = Guid.NewGuid().ToString("N");
     private readonly IDiscoveryProvider _provider;
     private readonly FleetDiscoveryOptions _options;
@@ -26,9 +32,18 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar
     {
         ServiceNames.Validate(instance);
         var registration = new Registration(this, instance);
+        _live.TryAdd(registration, 0);
         await registration.BeatAsync(cancellationToken).ConfigureAwait(false);
         registration.Start();
         return registration;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var registration in _live.Keys)
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(EventId = 6030, Level = LogLevel.Information, Message = "Registered {Instance} with the {Provider} registry (TTL {TtlSeconds} s, heartbeat every {HeartbeatSeconds} s).")]
@@ -116,6 +131,7 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar
                 return;
             }
 
+            registrar._live.TryRemove(this, out _);
             await _stop.CancelAsync().ConfigureAwait(false);
             await _loop.ConfigureAwait(false);
             await _gate.WaitAsync().ConfigureAwait(false);
