@@ -54,24 +54,7 @@ public static class FleetDiscoveryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddFleetSecurity();
 
-        var options = services.AddOptions<FleetDiscoveryOptions>();
-        if (section is not null)
-        {
-            options.Bind(section);
-        }
-        else if (!services.Any(d => d.ServiceType == typeof(DiscoveryConfigurationBound)))
-        {
-            options.BindConfiguration(DiscoveryConstants.SectionName);
-        }
-
-        services.TryAddSingleton<DiscoveryConfigurationBound>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FleetDiscoveryOptions>, FleetDiscoveryOptionsValidator>());
+        services.AddFleetOptions(DiscoveryConstants.SectionName, section, configure, typeof(FleetDiscoveryOptionsValidator));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new DiscoveryMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<IFleetRedis>(static sp =>
@@ -112,7 +95,4 @@ public static class FleetDiscoveryServiceCollectionExtensions
 
     private static ILogger Logger(IServiceProvider services, string category) =>
         (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger(category) ?? NullLogger.Instance;
-
-    /// <summary>Marks that the default configuration section is bound, so repeat calls do not bind it twice.</summary>
-    internal sealed class DiscoveryConfigurationBound;
 }

@@ -50,24 +50,7 @@ public static class FleetLoggingServiceCollectionExtensions
         services.AddFleetPaths();
         services.AddLogging();
 
-        var options = services.AddOptions<FleetLoggingOptions>();
-        if (section is not null)
-        {
-            options.Bind(section);
-        }
-        else if (!services.Any(d => d.ServiceType == typeof(LoggingConfigurationBound)))
-        {
-            options.BindConfiguration(LoggingConstants.SectionName);
-        }
-
-        services.TryAddSingleton<LoggingConfigurationBound>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FleetLoggingOptions>, FleetLoggingOptionsValidator>());
+        services.AddFleetOptions(LoggingConstants.SectionName, section, configure, typeof(FleetLoggingOptionsValidator));
 
         if (!services.Any(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(FleetLoggerProvider)))
         {
@@ -98,7 +81,4 @@ public static class FleetLoggingServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         return services;
     }
-
-    /// <summary>Marks that the default configuration section is bound, so repeat calls do not bind it twice.</summary>
-    internal sealed class LoggingConfigurationBound;
 }

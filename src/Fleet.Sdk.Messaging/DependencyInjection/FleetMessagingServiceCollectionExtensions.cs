@@ -51,24 +51,7 @@ public static class FleetMessagingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddFleetSecurity();
 
-        var options = services.AddOptions<FleetMessagingOptions>();
-        if (section is not null)
-        {
-            options.Bind(section);
-        }
-        else if (!services.Any(d => d.ServiceType == typeof(MessagingConfigurationBound)))
-        {
-            options.BindConfiguration(MessagingConstants.SectionName);
-        }
-
-        services.TryAddSingleton<MessagingConfigurationBound>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FleetMessagingOptions>, FleetMessagingOptionsValidator>());
+        services.AddFleetOptions(MessagingConstants.SectionName, section, configure, typeof(FleetMessagingOptionsValidator));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new ZmqContext(
             sp.GetRequiredService<IOptions<FleetMessagingOptions>>().Value,
@@ -100,7 +83,4 @@ public static class FleetMessagingServiceCollectionExtensions
             services.GetService<ILogger<AgentRpcServer>>(),
             useCurveByDefault: hasCertificate);
     }
-
-    /// <summary>Marks that the default section is bound, so repeat calls do not bind it twice.</summary>
-    internal sealed class MessagingConfigurationBound;
 }

@@ -48,30 +48,13 @@ public static class FleetSecurityServiceCollectionExtensions
         services.AddLogging();
         services.AddFleetPaths();
 
-        var options = services.AddOptions<FleetSecurityOptions>();
-        if (section is not null)
-        {
-            options.Bind(section);
-        }
-        else if (!services.Any(d => d.ServiceType == typeof(SecurityConfigurationBound)))
-        {
-            options.BindConfiguration(SecurityConstants.SectionName);
-        }
-
-        services.TryAddSingleton<SecurityConfigurationBound>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
+        services.AddFleetOptions(SecurityConstants.SectionName, section, configure, typeof(FleetSecurityOptionsValidator));
 
         services.TryAddSingleton<IEnvironmentVariables>(ProcessEnvironmentVariables.Instance);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(CommandLineArguments.FromProcess());
         services.TryAddSingleton<ISecretRegistry, SecretRegistry>();
         services.TryAddSingleton<ISecretStore, FileSecretStore>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FleetSecurityOptions>, FleetSecurityOptionsValidator>());
         services.TryAddSingleton<IFleetSecurity>(static sp => new FleetSecurity(
             sp.GetRequiredService<IOptions<FleetSecurityOptions>>().Value,
             sp.GetRequiredService<IFleetPaths>(),
@@ -80,7 +63,4 @@ public static class FleetSecurityServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         return services;
     }
-
-    /// <summary>Marks that the default configuration section is bound, so repeat calls do not bind it twice.</summary>
-    internal sealed class SecurityConfigurationBound;
 }

@@ -132,7 +132,8 @@ public sealed class EventTests : IDisposable
             WaitUntilSubscribed(first, subscriber, "hello");
         }
 
-        using var second = new EventPublisher(context, new EventPublisherOptions { BindEndpoints = { endpoint } });
+        // libzmq closes the first listener on its I/O thread, after zmq_close returns: rebind until the port is free.
+        using var second = BindWhenFree(() => new EventPublisher(context, new EventPublisherOptions { BindEndpoints = { endpoint } }));
         WaitUntilSubscribed(second, subscriber, "again");
         second.Publish("after-restart", "payload");
 
@@ -140,6 +141,22 @@ public sealed class EventTests : IDisposable
         Assert.Equal("after-restart", message.Topic);
         Assert.NotEqual(firstId, message.PublisherId);
         Assert.Equal(0, message.Missed);
+    }
+
+    private static EventPublisher BindWhenFree(Func<EventPublisher> create)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return create();
+            }
+            catch (ZmqException ex) when (ex.Message.Contains("Address already in use", StringComparison.Ordinal) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                Thread.Yield();
+            }
+        }
     }
 
     [Fact]
