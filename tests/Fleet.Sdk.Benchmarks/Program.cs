@@ -13,7 +13,7 @@ public static class Program
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Runners =
         new(StringComparer.OrdinalIgnoreCase)
         {
-            ["logging"] = ("[EVENTS]   events/s and allocations per event to file: Serilog baseline vs the Fleet pipeline", Logging.LoggingThroughput.RunAsync),
+            ["logging"] = ("[EVENTS] [ROUNDS]   events/s and allocations per event to file: Serilog baseline vs the Fleet pipeline", Logging.LoggingThroughput.RunAsync),
             ["proxy"] = (ProxyRunner.Usage, ProxyRunner.RunAsync),
             ["discovery"] = (Discovery.DiscoveryRunner.Usage, Discovery.DiscoveryRunner.RunAsync),
             ["config-process"] = (Config.ConfigProcessRunner.Usage, Config.ConfigProcessRunner.RunAsync),

@@ -175,3 +175,60 @@ internal sealed class CollectingSink : Serilog.Core.ILogEventSink
 
     public void Emit(LogEvent logEvent) => Events.Add(logEvent);
 }
+
+public sealed class BatchingAsyncSinkTests
+{
+    [Fact]
+    public void BlockWhenFull_StormFromManyThreads_EveryEventDeliveredInPerThreadOrder()
+    {
+        var collected = new CollectingSink();
+        var sink = new BatchingAsyncSink(collected, capacity: 8, blockWhenFull: true);
+
+        Parallel.For(0, 4, thread =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                sink.Emit(FileSinkTests.Event($"{thread}:{i}"));
+            }
+        });
+        sink.Dispose();
+
+        Assert.Equal(20_000, collected.Events.Count);
+        Assert.Equal(0, sink.Dropped);
+        foreach (var thread in Enumerable.Range(0, 4))
+        {
+            var order = collected.Events.Select(e => e.MessageTemplate.Text).Where(t => t.StartsWith($"{thread}:", StringComparison.Ordinal)).Select(t => int.Parse(t[2..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(Enumerable.Range(0, 5_000), order);
+        }
+    }
+
+    [Fact]
+    public void DropMode_Full_CountsEveryDropAndDeliversTheRest()
+    {
+        var release = new ManualResetEventSlim();
+        var collected = new CollectingSink();
+        var sink = new BatchingAsyncSink(new GateSink(collected, release), capacity: 4, blockWhenFull: false);
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            sink.Emit(FileSinkTests.Event($"e{i}"));
+        }
+
+        release.Set();
+        sink.Dispose();
+        Assert.True(sink.Dropped > 0);
+        Assert.Equal(1_000, collected.Events.Count + sink.Dropped);
+    }
+
+    private sealed class GateSink(CollectingSink inner, ManualResetEventSlim gate) : Serilog.Core.ILogEventSink
+    {
+        public void Emit(Serilog.Events.LogEvent logEvent)
+        {
+            gate.Wait();
+            lock (inner)
+            {
+                inner.Emit(logEvent);
+            }
+        }
+    }
+}

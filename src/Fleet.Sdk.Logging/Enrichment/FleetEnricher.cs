@@ -29,17 +29,14 @@ internal sealed class FleetEnricher : ILogEventEnricher
 
     public FleetEnricher(string agent, string machine, string version, int processId)
     {
-        _agent = new LogEventProperty(AgentProperty, new ScalarValue(agent));
-        _machine = new LogEventProperty(MachineProperty, new ScalarValue(machine));
-        _version = new LogEventProperty(VersionProperty, new ScalarValue(version));
-        _processId = new LogEventProperty(ProcessIdProperty, new ScalarValue(processId));
+        _agent = new LogEventProperty(AgentProperty, new TrustedScalarValue(agent));
+        _machine = new LogEventProperty(MachineProperty, new TrustedScalarValue(machine));
+        _version = new LogEventProperty(VersionProperty, new TrustedScalarValue(version));
+        _processId = new LogEventProperty(ProcessIdProperty, new TrustedScalarValue(processId));
     }
 
     public static bool IsWellKnown(string name) => WellKnown.Contains(name);
 
-    /// <summary>Gets the values this enricher adds, by reference: redaction need not scan them.</summary>
-    public IReadOnlySet<LogEventPropertyValue> OwnValues =>
-        new HashSet<LogEventPropertyValue>([_agent.Value, _machine.Value, _version.Value, _processId.Value], ReferenceEqualityComparer.Instance);
 
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {

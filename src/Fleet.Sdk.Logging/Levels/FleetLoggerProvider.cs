@@ -109,7 +109,7 @@ internal sealed class FleetLoggerProvider : ILoggerProvider, ISupportExternalSco
 
     private sealed class CategoryLogger(FleetLoggerProvider provider, string category) : ILogger
     {
-        private readonly LogEventProperty _sourceContext = new(FleetEnricher.SourceContext, new ScalarValue(category));
+        private readonly LogEventProperty _sourceContext = new(FleetEnricher.SourceContext, new TrustedScalarValue(category));
         private int _version = -1;
         private LogLevel _level;
 

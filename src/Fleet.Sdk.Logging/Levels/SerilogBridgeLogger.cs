@@ -122,7 +122,7 @@ internal sealed class SerilogBridge
     private static MessageTemplate LiteralTemplate(string text) => new([new TextToken(text)]);
 
     private static LogEventProperty CreateEventId(EventId eventId) =>
-        new("EventId", new StructureValue(
+        new("EventId", new TrustedStructureValue(
         [
             new LogEventProperty("Id", new ScalarValue(eventId.Id)),
             new LogEventProperty("Name", new ScalarValue(eventId.Name)),

@@ -11,7 +11,6 @@ using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting;
-using Serilog.Sinks.Async;
 
 namespace Fleet.Sdk.Logging;
 
@@ -28,7 +27,7 @@ internal sealed class FleetLoggingPipeline : IDisposable
     private readonly ILogEventSink _sinks;
     private readonly FleetEnricher _enricher;
     private readonly TimeProvider _time;
-    private readonly DropMonitor _drops = new();
+    private readonly BatchingAsyncSink _queue;
     private readonly ITimer _dropTimer;
     private long _dropsReported;
     private int _disposed;
@@ -95,18 +94,19 @@ internal sealed class FleetLoggingPipeline : IDisposable
         ILogEventSink pipeline = new FanOutSink(sinks);
         if (current.Redaction.Enabled)
         {
-            pipeline = new RedactingSink(pipeline, new TextRedactor(secrets), new SecretPropertyNames(current.Redaction.AdditionalPropertyNames), enricher.OwnValues);
+            pipeline = new RedactingSink(pipeline, new TextRedactor(secrets), new SecretPropertyNames(current.Redaction.AdditionalPropertyNames));
         }
 
         _sinks = pipeline;
         _time = timeProvider;
         _enricher = enricher;
+        _queue = new BatchingAsyncSink(pipeline, current.Queue.Capacity, current.Queue.BlockWhenFull);
         _logger = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .Enrich.With(enricher)
-            .WriteTo.Async(a => a.Sink(pipeline), _drops, current.Queue.Capacity, current.Queue.BlockWhenFull)
+            .WriteTo.Sink(_queue)
             .CreateLogger();
-        metrics.ObserveDrops(() => _drops.Dropped);
+        metrics.ObserveDrops(() => _queue.Dropped);
 
         Bridge = new SerilogBridge(_logger, timeProvider);
         _dropTimer = timeProvider.CreateTimer(_ => ReportDrops(), null, current.File.FlushInterval, current.File.FlushInterval);
@@ -143,7 +143,7 @@ internal sealed class FleetLoggingPipeline : IDisposable
 
     private void ReportDrops()
     {
-        var dropped = _drops.Dropped;
+        var dropped = _queue.Dropped;
         var reported = Interlocked.Exchange(ref _dropsReported, dropped);
         if (dropped > reported)
         {
@@ -175,20 +175,5 @@ internal sealed class FleetLoggingPipeline : IDisposable
     {
         var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray());
         return safe.Length == 0 ? "agent" : safe;
-    }
-
-    /// <summary>Watches the background queue; its drop count feeds the metric and the warning events.</summary>
-    private sealed class DropMonitor : IAsyncLogEventSinkMonitor
-    {
-        private IAsyncLogEventSinkInspector? _inspector;
-
-        public long Dropped => _inspector?.DroppedMessagesCount ?? 0;
-
-        public void StartMonitoring(IAsyncLogEventSinkInspector inspector) => _inspector = inspector;
-
-        public void StopMonitoring(IAsyncLogEventSinkInspector inspector)
-        {
-            // Keep the last inspector: its final drop count is still reported after the queue stops.
-        }
     }
 }

@@ -10,10 +10,8 @@ namespace Fleet.Sdk.Logging;
 /// property values (scalars, destructured objects, sequences, dictionaries), in properties whose
 /// names look secret, and in exceptions. An event with nothing to mask passes through untouched.
 /// </summary>
-internal sealed class RedactingSink(ILogEventSink inner, TextRedactor text, SecretPropertyNames names, IReadOnlySet<LogEventPropertyValue>? trusted = null) : ILogEventSink, IDisposable
+internal sealed class RedactingSink(ILogEventSink inner, TextRedactor text, SecretPropertyNames names) : ILogEventSink, IDisposable
 {
-    private readonly IReadOnlySet<LogEventPropertyValue> _trusted = trusted ?? new HashSet<LogEventPropertyValue>(ReferenceEqualityComparer.Instance);
-
     private static readonly ScalarValue Masked = new(LoggingConstants.Mask);
     private static readonly MessageTemplateParser Parser = new();
     private readonly ConditionalWeakTable<MessageTemplate, RedactedTemplate> _templates = [];
@@ -28,8 +26,8 @@ internal sealed class RedactingSink(ILogEventSink inner, TextRedactor text, Secr
         var index = 0;
         foreach (var (name, value) in logEvent.Properties)
         {
-            // The enricher's own values (agent, machine, version, pid) come from configuration, not from data.
-            var redacted = _trusted.Contains(value) ? value : names.IsSecret(name) ? Masked : RedactValue(value);
+            // Values the pipeline made itself (category, event id, agent, machine...) hold no logged data.
+            var redacted = value is ITrustedValue ? value : names.IsSecret(name) ? Masked : RedactValue(value);
             if (!ReferenceEquals(redacted, value) && properties is null)
             {
                 properties = new List<LogEventProperty>(logEvent.Properties.Count);
@@ -127,16 +125,26 @@ internal sealed class RedactingSink(ILogEventSink inner, TextRedactor text, Secr
 
     private StructureValue RedactStructure(StructureValue structure)
     {
-        var changed = false;
-        var properties = new List<LogEventProperty>(structure.Properties.Count);
-        foreach (var property in structure.Properties)
+        // Allocates only when something inside needs masking.
+        List<LogEventProperty>? properties = null;
+        var source = structure.Properties;
+        for (var i = 0; i < source.Count; i++)
         {
+            var property = source[i];
             var redacted = names.IsSecret(property.Name) ? Masked : RedactValue(property.Value);
-            changed |= !ReferenceEquals(redacted, property.Value);
-            properties.Add(ReferenceEquals(redacted, property.Value) ? property : new LogEventProperty(property.Name, redacted));
+            if (properties is null && !ReferenceEquals(redacted, property.Value))
+            {
+                properties = new List<LogEventProperty>(source.Count);
+                for (var j = 0; j < i; j++)
+                {
+                    properties.Add(source[j]);
+                }
+            }
+
+            properties?.Add(ReferenceEquals(redacted, property.Value) ? property : new LogEventProperty(property.Name, redacted));
         }
 
-        return changed ? new StructureValue(properties, structure.TypeTag) : structure;
+        return properties is null ? structure : new StructureValue(properties, structure.TypeTag);
     }
 }
 
