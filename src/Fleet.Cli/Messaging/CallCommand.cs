@@ -198,7 +198,8 @@ internal static class CallCommand
                 }
 
                 monitor = socket.Monitor(ZmqMonitorEvents.HandshakeFailedAuth | ZmqMonitorEvents.HandshakeFailedProtocol |
-                                         ZmqMonitorEvents.HandshakeFailedNoDetail | ZmqMonitorEvents.ConnectRetried | ZmqMonitorEvents.Disconnected);
+                                         ZmqMonitorEvents.HandshakeFailedNoDetail | ZmqMonitorEvents.ConnectRetried | ZmqMonitorEvents.Disconnected |
+                                         ZmqMonitorEvents.Connected | ZmqMonitorEvents.HandshakeSucceeded);
                 socket.Connect(request.Endpoint);
                 return new OneShotCall(context, socket, monitor, request.Endpoint, security as IDisposable);
             }
@@ -226,6 +227,8 @@ internal static class CallCommand
             var replyIndex = poller.Add(_socket);
             var monitorIndex = poller.Add(_monitor.Socket);
             string? lastProblem = null;
+            var handshaking = false;
+            var closedDuringHandshake = 0;
             while (!cancellationToken.IsCancellationRequested)
             {
                 remaining = timeout - watch.Elapsed;
@@ -251,6 +254,27 @@ internal static class CallCommand
                     if (monitorEvent.Event == ZmqMonitorEvents.HandshakeFailedNoDetail && _socket.UsesCurve)
                     {
                         return new Outcome(OutcomeKind.Failed, $"{monitorEvent.Describe()} (check --server-key).");
+                    }
+
+                    switch (monitorEvent.Event)
+                    {
+                        case ZmqMonitorEvents.Connected:
+                            handshaking = true;
+                            continue;
+                        case ZmqMonitorEvents.HandshakeSucceeded:
+                            handshaking = false;
+                            continue;
+                        case ZmqMonitorEvents.Disconnected when handshaking && _socket.UsesCurve:
+                            // libzmq sometimes closes a refused client's connection before its ERROR
+                            // command is sent (zeromq/libzmq#2705), so the refusal arrives as a bare
+                            // close; twice in a row is no accident.
+                            handshaking = false;
+                            if (++closedDuringHandshake >= 2)
+                            {
+                                return new Outcome(OutcomeKind.Failed, $"refused: {monitorEvent.Endpoint}: the server closed the connection during the CURVE handshake {closedDuringHandshake} times without saying why; most likely this client's public certificate is not in the server's allow-list, or --server-key is not that server's key.");
+                            }
+
+                            break;
                     }
 
                     lastProblem = monitorEvent.Event == ZmqMonitorEvents.ConnectRetried ? "the connection was refused (is the agent running, on that port?)" : monitorEvent.Describe();
