@@ -1,0 +1,168 @@
+using System.Text;
+using System.Text.Json;
+using Fleet.Sdk.Discovery;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Sdk.Events;
+
+/// <summary>One durable stream: append events, read them through consumer groups.</summary>
+public sealed partial class DurableStream
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+    private readonly DurableStreams _owner;
+
+    internal DurableStream(DurableStreams owner, string name)
+    {
+        _owner = owner;
+        Name = name;
+        Key = $"{owner.Redis.KeyPrefix}stream:{name}";
+        NotifyChannel = $"{Key}:appended";
+    }
+
+    /// <summary>Gets the stream's name.</summary>
+    public string Name { get; }
+
+    internal string Key { get; }
+
+    internal string NotifyChannel { get; }
+
+    internal DurableStreams Owner => _owner;
+
+    /// <summary>
+    /// Appends an event, retrying while Redis cannot be reached for up to
+    /// <see cref="DurableStreamOptions.AppendDeadline"/>. Every attempt carries the same idempotency
+    /// key, so an append whose reply was lost is stored once.
+    /// </summary>
+    /// <param name="payload">The event, usually JSON.</param>
+    /// <param name="idempotencyKey">A key unique to this event (for example its business id), so that appending it again, even from another process, stores nothing new; <see langword="null"/> for a fresh key per call.</param>
+    /// <param name="cancellationToken">Stops retrying.</param>
+    /// <returns>The event's id in the stream (the first append's id when the key was seen before).</returns>
+    /// <exception cref="ArgumentException">The payload is larger than <see cref="DurableStreamOptions.MaxPayloadBytes"/>, or the key is longer than 200 characters.</exception>
+    /// <exception cref="DurableStreamUnavailableException">Redis could not be reached within the append deadline; the event may or may not be stored, and appending it again with the same key is safe.</exception>
+    public async Task<string> AppendAsync(string payload, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var options = _owner.Options;
+        var size = Encoding.UTF8.GetByteCount(payload);
+        if (size > options.MaxPayloadBytes)
+        {
+            throw new ArgumentException($"The event for stream '{Name}' is {size} bytes, above {DurableStreamConstants.SectionName}:MaxPayloadBytes ({options.MaxPayloadBytes}); store large data elsewhere (a file, a model store) and append a reference to it.", nameof(payload));
+        }
+
+        if (idempotencyKey is { Length: > 200 })
+        {
+            throw new ArgumentException($"The idempotency key is {idempotencyKey.Length} characters; use at most 200 (for example a GUID or a business id).", nameof(idempotencyKey));
+        }
+
+        var key = idempotencyKey ?? Guid.NewGuid().ToString("N");
+        string[] keys = [Key, $"{Key}:appended-key:{key}"];
+        string[] arguments =
+        [
+            payload,
+            options.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ((long)Math.Ceiling(options.IdempotencyWindow.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            NotifyChannel,
+        ];
+
+        var time = _owner.TimeProvider;
+        var started = time.GetTimestamp();
+        var backoff = FirstBackoff;
+        var attempts = 0;
+        while (true)
+        {
+            attempts++;
+            try
+            {
+                var reply = await _owner.Redis.EvaluateAsync(DurableStreamScripts.Append, keys, arguments, options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+                _owner.Metrics.Appended.Add(1);
+                if (attempts > 1)
+                {
+                    LogAppendRecovered(_owner.Logger, Name, attempts, (long)time.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                return reply.AsText() ?? throw new InvalidOperationException($"Redis gave no id for an append to stream '{Name}' ({reply}).");
+            }
+            catch (DiscoveryUnavailableException ex)
+            {
+                var remaining = options.AppendDeadline - time.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    LogAppendFailed(_owner.Logger, Name, attempts, ex.Message);
+                    throw new DurableStreamUnavailableException(
+                        $"Appending to durable stream '{Name}' failed for {options.AppendDeadline.TotalSeconds:0.#} s ({attempts} attempts): {ex.Message} Append it again with the same idempotency key ('{key}') once Redis is back; it will be stored once.",
+                        ex);
+                }
+
+                _owner.Metrics.AppendRetries.Add(1);
+                LogAppendRetry(_owner.Logger, Name, attempts, ex.Message);
+                var delay = Jitter(backoff < remaining ? backoff : remaining);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+            }
+        }
+    }
+
+    /// <summary>Appends <paramref name="value"/> serialized as JSON; see <see cref="AppendAsync(string, string?, CancellationToken)"/>.</summary>
+    /// <typeparam name="T">The event's type.</typeparam>
+    /// <param name="value">The event.</param>
+    /// <param name="idempotencyKey">A key unique to this event, or <see langword="null"/> for a fresh key.</param>
+    /// <param name="serializerOptions">JSON options, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Stops retrying.</param>
+    /// <returns>The event's id in the stream.</returns>
+    public Task<string> AppendJsonAsync<T>(T value, string? idempotencyKey = null, JsonSerializerOptions? serializerOptions = null, CancellationToken cancellationToken = default) =>
+        AppendAsync(JsonSerializer.Serialize(value, serializerOptions), idempotencyKey, cancellationToken);
+
+    /// <summary>Creates a consumer in a group. Consumers of one group share the events; every group gets every event.</summary>
+    /// <param name="group">The group, for example the name of the agent that processes the events.</param>
+    /// <param name="consumer">This consumer's name, unique in the group and stable across restarts (for example agent and machine), so a restarted consumer resumes what it left unacknowledged.</param>
+    /// <returns>The consumer; dispose it when done.</returns>
+    /// <exception cref="ArgumentException">A name is not valid.</exception>
+    public DurableStreamConsumer CreateConsumer(string group, string consumer)
+    {
+        DurableStreamNames.Validate(group, "consumer group name", nameof(group));
+        DurableStreamNames.Validate(consumer, "consumer name", nameof(consumer));
+        return new DurableStreamConsumer(this, group, consumer);
+    }
+
+    /// <summary>Reads the stream's length and, for <paramref name="group"/>, its unacknowledged events and consumers.</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The figures.</returns>
+    /// <exception cref="DurableStreamUnavailableException">Redis cannot be reached.</exception>
+    public async Task<DurableStreamInfo> GetInfoAsync(string group, CancellationToken cancellationToken = default)
+    {
+        DurableStreamNames.Validate(group, "consumer group name", nameof(group));
+        var reply = await EvaluateAsync(DurableStreamScripts.Info, [group], "read its figures", cancellationToken).ConfigureAwait(false);
+        return new DurableStreamInfo(reply.Items[0].Integer, reply.Items[1].Integer, reply.Items[2].Integer);
+    }
+
+    internal async Task<RedisReply> EvaluateAsync(string script, string[] arguments, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reply = await _owner.Redis.EvaluateAsync(script, [Key], arguments, _owner.Options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            if (reply.Kind == RedisReplyKind.Error)
+            {
+                throw new InvalidOperationException($"Redis refused to {what} on durable stream '{Name}': {reply.Text}");
+            }
+
+            return reply;
+        }
+        catch (DiscoveryUnavailableException ex)
+        {
+            throw new DurableStreamUnavailableException($"Could not {what} on durable stream '{Name}': {ex.Message}", ex);
+        }
+    }
+
+    private static TimeSpan Jitter(TimeSpan delay) => delay * (0.5 + (Random.Shared.NextDouble() / 2));
+
+    [LoggerMessage(EventId = 9110, Level = LogLevel.Debug, Message = "Append to durable stream {Stream} failed (attempt {Attempt}), retrying: {Reason}")]
+    private static partial void LogAppendRetry(ILogger logger, string stream, int attempt, string reason);
+
+    [LoggerMessage(EventId = 9111, Level = LogLevel.Information, Message = "Append to durable stream {Stream} succeeded after {Attempts} attempts ({ElapsedMs} ms).")]
+    private static partial void LogAppendRecovered(ILogger logger, string stream, int attempts, long elapsedMs);
+
+    [LoggerMessage(EventId = 9112, Level = LogLevel.Warning, Message = "Append to durable stream {Stream} gave up after {Attempts} attempts: {Reason}")]
+    private static partial void LogAppendFailed(ILogger logger, string stream, int attempts, string reason);
+}

@@ -1,0 +1,83 @@
+using Fleet.Sdk.Config;
+using Fleet.Sdk.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Sdk.Events.Tests;
+
+/// <summary>One real redis-server for a test class; each host gets its own fleet name (key prefix) unless told otherwise.</summary>
+public sealed class RedisFixture : IAsyncLifetime
+{
+    public RedisServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (RedisAvailability.UsesExternal || RedisAvailability.Executable is not null)
+        {
+            Server = await RedisServer.StartAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>A host with durable streams on a Redis; disposing it stops the host and removes its folder.</summary>
+internal sealed class StreamsHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly TempDirectory _root;
+
+    private StreamsHost(IHost host, TempDirectory root)
+    {
+        _host = host;
+        _root = root;
+    }
+
+    public IDurableStreams Streams => _host.Services.GetRequiredService<IDurableStreams>();
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<StreamsHost> StartAsync(string connectionString, string fleet, IDictionary<string, string?>? settings = null, ListLoggerProvider? logs = null)
+    {
+        var root = new TempDirectory();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root.Path });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Fleet:Discovery:Redis:ConnectionString"] = connectionString,
+            ["Fleet:Discovery:Redis:FleetName"] = fleet,
+            ["Fleet:Discovery:Redis:ConnectTimeout"] = "00:00:01",
+            ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:02",
+            ["Fleet:Discovery:Machine"] = "mainpc",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
+        builder.Services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
+        builder.Services.AddFleetDurableStreams();
+        var host = builder.Build();
+        await host.StartAsync();
+        return new StreamsHost(host, root);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        _root.Dispose();
+    }
+}
