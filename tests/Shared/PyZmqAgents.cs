@@ -105,4 +105,16 @@ internal static class PyZmqAgents
         topic, data = sock.recv_multipart()
         print(topic.decode(), data.decode(), flush=True)
         """;
+
+    /// <summary>A legacy publisher that connects (as Python agents do to the bridge on port 5600) and sends [topic, json] every 20 ms. argv: endpoint, topic.</summary>
+    public const string ConnectingPublisher = """
+        import sys, zmq, time, json
+        sock = zmq.Context().socket(zmq.PUB)
+        sock.connect(sys.argv[1])
+        n = 0
+        while True:
+            n += 1
+            sock.send_multipart([sys.argv[2].encode(), json.dumps({"n": n}).encode()])
+            time.sleep(0.02)
+        """;
 }

@@ -122,6 +122,14 @@ internal enum ReadEnd
 
 internal static class Tcp
 {
+    /// <summary>A loopback port free right now (bound and released), for servers that must know each other's ports before they start.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -22,7 +22,9 @@ public sealed partial class EventSubscriber : IDisposable
     private readonly List<ZmqFrame> _frames = [];
     private readonly ILogger _logger;
     private readonly LogThrottle _throttle;
+    private readonly EventDeduplicator? _duplicates;
     private long _missed;
+    private long _duplicateCount;
 
     /// <summary>Creates a subscriber, subscribes and connects (each endpoint checked by the security policy).</summary>
     /// <param name="context">The context.</param>
@@ -30,31 +32,46 @@ public sealed partial class EventSubscriber : IDisposable
     /// <param name="logger">Where gaps (4060) and malformed messages (4062) are logged.</param>
     /// <exception cref="FleetSecurityException">The policy forbids an endpoint, or CURVE keys cannot be loaded.</exception>
     public EventSubscriber(ZmqContext context, EventSubscriberOptions options, ILogger<EventSubscriber>? logger = null)
+        : this(
+            context ?? throw new ArgumentNullException(nameof(context)),
+            (options ?? throw new ArgumentNullException(nameof(options))).Endpoints.Select(e => (e, options.ServerKey)).ToList(),
+            options.Topics,
+            deduplicate: false,
+            logger)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Endpoints.Count == 0)
+    }
+
+    /// <summary>
+    /// Creates a subscriber over endpoints with a server key each. With <paramref name="deduplicate"/>,
+    /// repeated <see cref="EventFormat.Fleet"/> events (a publisher resending after a bridge
+    /// fail-over) are dropped instead of reported as gaps, and bridge control topics are skipped.
+    /// </summary>
+    internal EventSubscriber(ZmqContext context, IReadOnlyList<(string Endpoint, string? ServerKey)> endpoints, IEnumerable<string> topics, bool deduplicate, ILogger? logger)
+    {
+        if (endpoints.Count == 0)
         {
             throw MessagingErrors.SubscriberWithoutEndpoint();
         }
 
         _logger = logger ?? NullLogger<EventSubscriber>.Instance;
         _throttle = new LogThrottle(context.TimeProvider, TimeSpan.FromMinutes(1));
+        _duplicates = deduplicate ? new EventDeduplicator() : null;
         _socket = context.CreateSocket(ZmqSocketType.Sub);
         try
         {
-            if (options.ServerKey is not null)
-            {
-                _socket.UseCurveClient(CurveKeys.Resolve(context.Security, options.ServerKey), context.Security.GetOwnCertificate().KeyPair);
-            }
-
-            foreach (var topic in options.Topics.DefaultIfEmpty(string.Empty))
+            foreach (var topic in topics.DefaultIfEmpty(string.Empty))
             {
                 _socket.Subscribe(topic);
             }
 
-            foreach (var endpoint in options.Endpoints)
+            foreach (var (endpoint, serverKey) in endpoints)
             {
+                // CURVE options apply to the connects that follow them, so each endpoint gets its own server key.
+                if (serverKey is not null)
+                {
+                    _socket.UseCurveClient(CurveKeys.Resolve(context.Security, serverKey), context.Security.GetOwnCertificate().KeyPair);
+                }
+
                 _socket.Connect(endpoint);
             }
         }
@@ -67,6 +84,9 @@ public sealed partial class EventSubscriber : IDisposable
 
     /// <summary>Gets the total number of events detected as missed.</summary>
     public long MissedTotal => Interlocked.Read(ref _missed);
+
+    /// <summary>Gets the number of repeated events dropped (deduplicating subscribers only).</summary>
+    internal long DuplicatesDropped => Interlocked.Read(ref _duplicateCount);
 
     /// <summary>Waits for the next event.</summary>
     /// <param name="timeout">How long to wait.</param>
@@ -141,21 +161,34 @@ public sealed partial class EventSubscriber : IDisposable
 
     private EventMessage? Parse(int count)
     {
+        if (_duplicates is not null && BridgeWire.IsControl(_frames[0].Data))
+        {
+            return null;
+        }
+
         var topic = Encoding.UTF8.GetString(_frames[0].Data);
         switch (count)
         {
-            case 3 when EventWire.TryReadHeader(_frames[1].Data, out var publisherId, out var sequence):
-                var missed = _gaps.Observe(publisherId, topic, sequence);
+            case 3 when _duplicates is not null && EventWire.TryReadHeader(_frames[1].Data, out var publisherId, out var sequence):
+                if (!_duplicates.IsNew(publisherId, topic, sequence))
+                {
+                    Interlocked.Increment(ref _duplicateCount);
+                    return null;
+                }
+
+                return new EventMessage(topic, _frames[2].ToArray(), EventFormat.Fleet, publisherId, sequence, 0);
+            case 3 when EventWire.TryReadHeader(_frames[1].Data, out var sender, out var number):
+                var missed = _gaps.Observe(sender, topic, number);
                 if (missed > 0)
                 {
                     Interlocked.Add(ref _missed, missed);
-                    if (_throttle.ShouldLog($"gap:{publisherId}:{topic}", out var suppressed))
+                    if (_throttle.ShouldLog($"gap:{sender}:{topic}", out var suppressed))
                     {
-                        LogGap(_logger, missed, topic, publisherId, sequence, suppressed);
+                        LogGap(_logger, missed, topic, sender, number, suppressed);
                     }
                 }
 
-                return new EventMessage(topic, _frames[2].ToArray(), EventFormat.Fleet, publisherId, sequence, missed);
+                return new EventMessage(topic, _frames[2].ToArray(), EventFormat.Fleet, sender, number, missed);
             case 2:
                 return new EventMessage(topic, _frames[1].ToArray(), EventFormat.Legacy, null, null, 0);
             case 1:
