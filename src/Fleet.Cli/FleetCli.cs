@@ -19,6 +19,7 @@ internal static class FleetCli
         root.Subcommands.Add(Config.ConfigCommand.Create());
         root.Subcommands.Add(Messaging.CallCommand.Create());
         root.Subcommands.Add(Keys.KeysCommand.Create());
+        root.Subcommands.Add(Messaging.BridgeCommand.Create());
         return root;
     }
 

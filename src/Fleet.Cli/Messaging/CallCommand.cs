@@ -165,7 +165,7 @@ internal static class CallCommand
             var securityOptions = new FleetSecurityOptions { RequireCurve = !request.AllowPlaintext, AllowListReloadInterval = Timeout.InfiniteTimeSpan };
             if (request.Certificate is not null)
             {
-                var (directory, name) = SplitSecretCertificate(request.Certificate);
+                var (directory, name) = CertificateFiles.SplitSecret(request.Certificate, "--cert");
                 securityOptions.CertificatesDirectory = directory;
                 securityOptions.CertificateName = name;
             }
@@ -182,7 +182,7 @@ internal static class CallCommand
                 socket = context.CreateSocket(ZmqSocketType.Dealer);
                 if (request.ServerKey is not null)
                 {
-                    var serverKey = LoadServerKey(request.ServerKey);
+                    var serverKey = CertificateFiles.LoadPublicKey(request.ServerKey, "--server-key");
                     CurveKeyPair own;
                     if (request.Certificate is not null)
                     {
@@ -290,29 +290,6 @@ internal static class CallCommand
             _socket.Dispose();
             _context.Dispose();
             _security?.Dispose();
-        }
-
-        private static (string Directory, string Name) SplitSecretCertificate(FileInfo file)
-        {
-            foreach (var suffix in new[] { ".key_secret", "_secret" })
-            {
-                if (file.Name.EndsWith(suffix, StringComparison.Ordinal) && file.Name.Length > suffix.Length)
-                {
-                    return (file.DirectoryName!, file.Name[..^suffix.Length]);
-                }
-            }
-
-            throw new CliException($"--cert {file.FullName}: expected a secret certificate file named NAME.key_secret (pyzmq) or NAME_secret (czmq). Make one with 'fleet keys generate NAME --out DIR'.");
-        }
-
-        private static CurvePublicKey LoadServerKey(FileInfo file)
-        {
-            if (!file.Exists)
-            {
-                throw new CliException($"--server-key {file.FullName}: no such file. Copy the server's public certificate (NAME.key) here.");
-            }
-
-            return CurveCertificate.Load(file.FullName).PublicKey;
         }
 
         private Outcome NoReply(TimeSpan timeout, string? lastProblem) =>

@@ -141,6 +141,47 @@ public sealed class FleetMessagingRegistrationTests : IDisposable
         Assert.Contains("No service 'RequestCoordinator' is configured: add Fleet:Messaging:Services:RequestCoordinator:Endpoints. Configured: planner.", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Host_BridgeAndBridgeClientConfigured_BridgeRunsWithTheHostAndPublisherFollowsIt()
+    {
+        var (frontend, backend) = ($"tcp://127.0.0.1:{FreePort()}", $"tcp://127.0.0.1:{FreePort()}");
+        _configuration["Fleet:Bridge:Name"] = "solo";
+        _configuration["Fleet:Bridge:FrontendEndpoint"] = frontend;
+        _configuration["Fleet:Bridge:BackendEndpoint"] = backend;
+        _configuration["Fleet:Bridge:Client:Bridges:0:Frontend"] = frontend;
+        _configuration["Fleet:Bridge:Client:Bridges:0:Backend"] = backend;
+
+        using var host = await StartAsync(messaging => messaging.AddFleetBridge().AddFleetBridgeClient());
+        var publisher = host.Services.GetRequiredService<BridgePublisher>();
+
+        // A bridge without a peer becomes active when a client votes for it.
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult(publisher.ActiveBridge == "solo"), TimeSpan.FromSeconds(20)));
+        Assert.Equal(BridgeState.Active, host.Services.GetRequiredService<FleetBridge>().State);
+        using var subscriber = new BridgeSubscriber(host.Services.GetRequiredService<ZmqContext>(), host.Services.GetRequiredService<IOptions<FleetBridgeClientOptions>>().Value);
+        EventMessage? received = null;
+        Assert.True(await Poll.UntilAsync(
+            () =>
+            {
+                publisher.Publish("models.loaded", "llama");
+                return Task.FromResult(subscriber.TryReceive(TimeSpan.FromMilliseconds(50), out received));
+            },
+            TimeSpan.FromSeconds(20)));
+        Assert.Equal("llama", received!.PayloadText());
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Host_BridgeWithoutEndpoints_FailsStartListingEveryProblem()
+    {
+        _configuration["Fleet:Bridge:PeerTimeout"] = "00:00:00.100";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(messaging => messaging.AddFleetBridge()));
+
+        Assert.Contains("Fleet:Bridge:FrontendEndpoint is not set", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Fleet:Bridge:BackendEndpoint is not set", error.Message, StringComparison.Ordinal);
+        Assert.Contains("three beacon intervals", error.Message, StringComparison.Ordinal);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
