@@ -210,12 +210,19 @@ public sealed class DurableStreamTests(RedisFixture redis) : IClassFixture<Redis
             using var consumer = stream.CreateConsumer("g", $"c{i}");
             while (!stop.IsCancellationRequested)
             {
-                foreach (var e in await consumer.ReadAsync(20, TimeSpan.FromMilliseconds(200)))
+                try
                 {
-                    if (await consumer.AckAsync(e))
+                    foreach (var e in await consumer.ReadAsync(20, TimeSpan.FromMilliseconds(200)))
                     {
-                        acked.AddOrUpdate(e.Payload, 1, (_, n) => n + 1);
+                        if (await consumer.AckAsync(e))
+                        {
+                            acked.AddOrUpdate(e.Payload, 1, (_, n) => n + 1);
+                        }
                     }
+                }
+                catch (DurableStreamUnavailableException)
+                {
+                    // The shared connection is still coming up on a loaded machine: nothing was delivered; read again.
                 }
             }
         })).ToArray();
@@ -228,9 +235,10 @@ public sealed class DurableStreamTests(RedisFixture redis) : IClassFixture<Redis
             }
         })));
 
-        Assert.True(await Poll.UntilAsync(() => Task.FromResult(acked.Count == Producers * PerProducer), Deadline));
+        var settled = await Poll.UntilAsync(() => Task.FromResult(acked.Count == Producers * PerProducer || consumers.Any(c => c.IsFaulted)), Deadline);
         await stop.CancelAsync();
         await Task.WhenAll(consumers);
+        Assert.True(settled && acked.Count == Producers * PerProducer, $"{acked.Count} of {Producers * PerProducer} acknowledged; {await stream.GetInfoAsync("g")}");
         Assert.All(acked.Values, n => Assert.Equal(1, n));
         Assert.Equal(0, (await stream.GetInfoAsync("g")).Pending);
     }

@@ -53,7 +53,7 @@ internal sealed class StreamsHost : IAsyncDisposable
         {
             ["Fleet:Discovery:Redis:ConnectionString"] = connectionString,
             ["Fleet:Discovery:Redis:FleetName"] = fleet,
-            ["Fleet:Discovery:Redis:ConnectTimeout"] = "00:00:01",
+            ["Fleet:Discovery:Redis:ConnectTimeout"] = "00:00:02",
             ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:02",
             ["Fleet:Discovery:Machine"] = "mainpc",
         });

@@ -15,6 +15,8 @@ public sealed partial class DurableStreamConsumer : IDisposable
     private readonly DurableStream _stream;
     private readonly SemaphoreSlim _appended = new(0, 1);
     private readonly IDisposable _subscription;
+    private readonly HashSet<string> _inFlight = [];
+    private bool _recoverOwnPending = true;
     private int _disposed;
 
     internal DurableStreamConsumer(DurableStream stream, string group, string name)
@@ -50,19 +52,43 @@ public sealed partial class DurableStreamConsumer : IDisposable
         var options = _stream.Owner.Options;
         var time = _stream.Owner.TimeProvider;
         var started = time.GetTimestamp();
-        string[] arguments =
-        [
-            Group,
-            Name,
-            maxCount.ToString(CultureInfo.InvariantCulture),
-            ((long)options.ClaimAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-        ];
-
+        var claimAfter = ((long)options.ClaimAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        var count = maxCount.ToString(CultureInfo.InvariantCulture);
         while (true)
         {
-            var events = Parse(await _stream.EvaluateAsync(DurableStreamScripts.Read, arguments, "read events", cancellationToken).ConfigureAwait(false));
+            // After a failed read, events Redis delivered may never have reached this process: look
+            // at what is pending on this consumer first (also on a consumer's first read, for what a
+            // previous run of it left unacknowledged), skipping what this instance is handling now.
+            var recovering = _recoverOwnPending;
+            List<DurableEvent> events;
+            try
+            {
+                var reply = await _stream.EvaluateAsync(DurableStreamScripts.Read, [Group, Name, count, claimAfter, recovering ? "1" : "0"], "read events", cancellationToken).ConfigureAwait(false);
+                events = Parse(reply);
+            }
+            catch (DurableStreamUnavailableException)
+            {
+                _recoverOwnPending = true;
+                throw;
+            }
+
+            if (recovering)
+            {
+                events.RemoveAll(e => _inFlight.Contains(e.Id));
+                if (events.Count == 0)
+                {
+                    _recoverOwnPending = false;
+                    continue;
+                }
+            }
+
             if (events.Count > 0)
             {
+                foreach (var e in events)
+                {
+                    _inFlight.Add(e.Id);
+                }
+
                 return events;
             }
 
@@ -77,12 +103,16 @@ public sealed partial class DurableStreamConsumer : IDisposable
         }
     }
 
-    /// <summary>Acknowledges an event: the group will not deliver it again.</summary>
+    /// <summary>
+    /// Acknowledges an event: the group will not deliver it again. While Redis cannot be reached it
+    /// retries for up to <see cref="DurableStreamOptions.AckDeadline"/>; an acknowledgement whose
+    /// reply was lost is recognised on the retry.
+    /// </summary>
     /// <param name="durableEvent">An event this consumer read.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="cancellationToken">Stops retrying.</param>
     /// <returns><see langword="true"/> when acknowledged; <see langword="false"/> when it had been handed to another consumer after <see cref="DurableStreamOptions.ClaimAfter"/> (that consumer handles it), or the group was lost with Redis's data.</returns>
     /// <exception cref="ArgumentException">The event is from another stream.</exception>
-    /// <exception cref="DurableStreamUnavailableException">Redis cannot be reached; the event stays pending and is delivered again.</exception>
+    /// <exception cref="DurableStreamUnavailableException">Redis could not be reached within the deadline; the event stays pending and is delivered again after <see cref="DurableStreamOptions.ClaimAfter"/>.</exception>
     public async Task<bool> AckAsync(DurableEvent durableEvent, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -92,16 +122,34 @@ public sealed partial class DurableStreamConsumer : IDisposable
             throw new ArgumentException($"Event {durableEvent.Id} is from stream '{durableEvent.Stream}', not '{_stream.Name}'; acknowledge it with a consumer of its own stream.", nameof(durableEvent));
         }
 
-        var reply = await _stream.EvaluateAsync(DurableStreamScripts.Ack, [Group, Name, durableEvent.Id], "acknowledge an event", cancellationToken).ConfigureAwait(false);
-        if (reply.Integer == 1)
+        var owner = _stream.Owner;
+        var started = owner.TimeProvider.GetTimestamp();
+        var backoff = TimeSpan.FromMilliseconds(50);
+        while (true)
         {
-            _stream.Owner.Metrics.Acknowledged.Add(1);
-            return true;
-        }
+            RedisReply reply;
+            try
+            {
+                reply = await _stream.EvaluateAsync(DurableStreamScripts.Ack, [Group, Name, durableEvent.Id], "acknowledge an event", cancellationToken).ConfigureAwait(false);
+            }
+            catch (DurableStreamUnavailableException) when (owner.TimeProvider.GetElapsedTime(started) + backoff < owner.Options.AckDeadline)
+            {
+                await Task.Delay(backoff, owner.TimeProvider, cancellationToken).ConfigureAwait(false);
+                backoff = backoff * 2 < TimeSpan.FromSeconds(1) ? backoff * 2 : TimeSpan.FromSeconds(1);
+                continue;
+            }
 
-        _stream.Owner.Metrics.AckRefused.Add(1);
-        LogAckRefused(_stream.Owner.Logger, _stream.Name, Group, Name, durableEvent.Id);
-        return false;
+            _inFlight.Remove(durableEvent.Id);
+            if (reply.Integer is 1 or 2)
+            {
+                owner.Metrics.Acknowledged.Add(1);
+                return true;
+            }
+
+            owner.Metrics.AckRefused.Add(1);
+            LogAckRefused(owner.Logger, _stream.Name, Group, Name, durableEvent.Id);
+            return false;
+        }
     }
 
     /// <summary>Stops listening for append notifications. Unacknowledged events stay pending and go to another consumer after <see cref="DurableStreamOptions.ClaimAfter"/>.</summary>
@@ -168,7 +216,7 @@ public sealed partial class DurableStreamConsumer : IDisposable
         return events;
     }
 
-    [LoggerMessage(EventId = 9113, Level = LogLevel.Information, Message = "Durable stream {Stream}, group {Group}: consumer {Consumer} took over event {Id} (delivery {Deliveries}) left unacknowledged by another consumer.")]
+    [LoggerMessage(EventId = 9113, Level = LogLevel.Information, Message = "Durable stream {Stream}, group {Group}: consumer {Consumer} got event {Id} again (delivery {Deliveries}): an earlier delivery was not acknowledged in time, or its reply was lost.")]
     private static partial void LogRedelivered(ILogger logger, string stream, string group, string consumer, string id, long deliveries);
 
     [LoggerMessage(EventId = 9114, Level = LogLevel.Warning, Message = "Durable stream {Stream}, group {Group}: consumer {Consumer} acknowledged event {Id} too late; it had been handed to another consumer (raise ClaimAfter above the longest handling time).")]

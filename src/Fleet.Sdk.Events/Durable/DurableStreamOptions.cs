@@ -19,6 +19,10 @@ public sealed class DurableStreamOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan AppendDeadline { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Gets or sets how long <see cref="DurableStreamConsumer.AckAsync(DurableEvent, CancellationToken)"/> keeps retrying while Redis cannot be reached.</summary>
+    /// <value>The default value is 10 seconds; keep it below <see cref="ClaimAfter"/>, or a late acknowledgement may find its event handed on.</value>
+    public TimeSpan AckDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets or sets how long an append's idempotency key is remembered, so a retried append is stored once.</summary>
     /// <value>The default value is 24 hours.</value>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);

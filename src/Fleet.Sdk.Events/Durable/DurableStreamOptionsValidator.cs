@@ -12,6 +12,7 @@ internal sealed class DurableStreamOptionsValidator : IValidateOptions<DurableSt
         Positive(failures, nameof(options.OperationTimeout), options.OperationTimeout, "00:00:02");
         Positive(failures, nameof(options.AppendDeadline), options.AppendDeadline, "00:00:30");
         Positive(failures, nameof(options.PollInterval), options.PollInterval, "00:00:01");
+        Positive(failures, nameof(options.AckDeadline), options.AckDeadline, "00:00:10");
         if (options.MaxLength < 100)
         {
             failures.Add($"{DurableStreamConstants.SectionName}:{nameof(options.MaxLength)} is {options.MaxLength}; it must be at least 100 (for example 100000): it bounds the backlog a consumer group may build up.");

@@ -18,22 +18,38 @@ internal static class DurableStreamScripts
         """;
 
     /// <summary>
-    /// KEYS: stream. ARGV: group, consumer, count, claim-after milliseconds. Takes over events other
-    /// consumers left unacknowledged past claim-after first, then reads new ones; creates the group
+    /// KEYS: stream. ARGV: group, consumer, count, claim-after milliseconds, own-pending flag. With
+    /// the flag, returns first what is pending on this consumer already (delivered, but the reply
+    /// was lost, or a previous run of this consumer never acknowledged it). Then takes over events
+    /// other consumers left unacknowledged past claim-after, then reads new ones; creates the group
     /// (from the stream's start) when it does not exist, so a Redis that restarted empty heals itself.
     /// Returns { { id, fields, deliveries }... } and the number of pending events found trimmed away.
     /// </summary>
     public const string Read = """
+        local function deliveries(id)
+          local info = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
+          if info[1] then return info[1][4] end
+          return 1
+        end
         local function read()
           local out = {}
-          local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[4], '0-0', 'COUNT', ARGV[3])
           local trimmed = 0
-          if claimed[3] then trimmed = #claimed[3] end
+          if ARGV[5] == '1' then
+            local mine = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], '0')
+            for _, e in ipairs(mine[1][2]) do
+              if e[2] then
+                out[#out + 1] = { e[1], e[2], deliveries(e[1]) }
+              else
+                redis.call('XACK', KEYS[1], ARGV[1], e[1])
+                trimmed = trimmed + 1
+              end
+            end
+            if #out > 0 then return { out, trimmed } end
+          end
+          local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[4], '0-0', 'COUNT', ARGV[3])
+          if claimed[3] then trimmed = trimmed + #claimed[3] end
           for _, e in ipairs(claimed[2]) do
-            local info = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)
-            local n = 2
-            if info[1] then n = info[1][4] end
-            out[#out + 1] = { e[1], e[2], n }
+            out[#out + 1] = { e[1], e[2], deliveries(e[1]) }
           end
           if #out == 0 then
             local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], '>')
@@ -54,14 +70,18 @@ internal static class DurableStreamScripts
         """;
 
     /// <summary>
-    /// KEYS: stream. ARGV: group, consumer, id. Acknowledges only while the event is still pending on
-    /// this consumer: 1 when acknowledged, 0 when it was taken over by another consumer (or the group
-    /// was lost), so a consumer that was too slow learns its work was handed on.
+    /// KEYS: stream. ARGV: group, consumer, id. Acknowledges only while the event is pending on this
+    /// consumer: 1 when acknowledged now; 0 when it is pending on another consumer that took it over
+    /// (or the group was lost), so a consumer that was too slow learns its work was handed on; 2 when
+    /// it is pending nowhere any more: an earlier attempt of this acknowledgement got through.
     /// </summary>
     public const string Ack = """
         local ok, p = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2])
-        if not ok or #p == 0 then return 0 end
-        return redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+        if not ok then return 0 end
+        if #p == 1 then return redis.call('XACK', KEYS[1], ARGV[1], ARGV[3]) end
+        local anywhere = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+        if #anywhere == 0 then return 2 end
+        return 0
         """;
 
     /// <summary>KEYS: stream. ARGV: group. Returns { length, pending, consumers } (0 pending and consumers when the group does not exist).</summary>

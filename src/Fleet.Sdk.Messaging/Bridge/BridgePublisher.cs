@@ -47,7 +47,10 @@ public sealed partial class BridgePublisher : IDisposable
         _options = options;
         _logger = logger ?? NullLogger<BridgePublisher>.Instance;
         PublisherId = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-        _socket = context.CreateSocket(ZmqSocketType.Pub);
+        // XPUB rather than PUB: each bridge's subscription arrives again whenever its connection is
+        // rebuilt (after a cut, a reset, a heal), which is exactly when events may have been lost.
+        _socket = context.CreateSocket(ZmqSocketType.XPub);
+        _socket.XPubVerbose = true;
         _beacons = context.CreateSocket(ZmqSocketType.Sub);
         try
         {
@@ -230,6 +233,7 @@ public sealed partial class BridgePublisher : IDisposable
                 return;
             }
 
+            var resubscribed = DrainSubscriptions();
             var target = best?.Beacon;
             if (target is not null && (target.Name != _following || target.Epoch != Interlocked.Read(ref _epoch)))
             {
@@ -251,6 +255,17 @@ public sealed partial class BridgePublisher : IDisposable
                 LogLost(_logger, _following, timeoutMs);
                 _following = null;
             }
+            else if (resubscribed && _following is not null)
+            {
+                // A bridge connection was rebuilt: what was sent while it was down may be lost.
+                foreach (var entry in _recent)
+                {
+                    Send(entry);
+                }
+
+                Interlocked.Add(ref _resent, _recent.Count);
+                LogResentAfterReconnect(_logger, _recent.Count);
+            }
 
             // A publisher that has been up for a bridge timeout and follows nobody votes for a take-over.
             var voting = _following is null && now >= timeoutMs;
@@ -262,6 +277,19 @@ public sealed partial class BridgePublisher : IDisposable
 
             Trim(now);
         }
+    }
+
+    /// <summary>Reads the bridges' subscription messages; returns whether any arrived (a connection was made or rebuilt).</summary>
+    private bool DrainSubscriptions()
+    {
+        var any = false;
+        Span<byte> scratch = stackalloc byte[64];
+        while (_socket.TryReceive(scratch, TimeSpan.Zero, out var size))
+        {
+            any |= size > 0 && scratch[0] == 1;
+        }
+
+        return any;
     }
 
     private void Send(Entry entry)
@@ -292,6 +320,9 @@ public sealed partial class BridgePublisher : IDisposable
 
     [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Publishing through bridge {Bridge} (epoch {Epoch}), previously {Previous}; sent {Resent} recent event(s) again (subscribers drop repeats).")]
     private static partial void LogFollowing(ILogger logger, string bridge, long epoch, string previous, int resent);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Debug, Message = "A bridge connection was rebuilt; sent {Resent} recent event(s) again (subscribers drop repeats).")]
+    private static partial void LogResentAfterReconnect(ILogger logger, int resent);
 
     [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Bridge {Bridge} has been silent for {TimeoutMs} ms and no other bridge is active: holding events and voting for a take-over.")]
     private static partial void LogLost(ILogger logger, string bridge, long timeoutMs);

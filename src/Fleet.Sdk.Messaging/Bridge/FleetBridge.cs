@@ -16,12 +16,14 @@ namespace Fleet.Sdk.Messaging;
 public sealed partial class FleetBridge : IDisposable
 {
     private const int MaxPerWake = 1000;
+    private const int MaxReplay = 10_000;
 
     private readonly ZmqContext _context;
     private readonly FleetBridgeOptions _options;
     private readonly ILogger _logger;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly BridgeFencing _fencing;
+    private readonly Queue<(long At, byte[] Topic, byte[] Header, byte[] Payload)> _replay = new();
     private ZmqSocket? _frontend;
     private ZmqSocket? _backend;
     private ZmqSocket? _peer;
@@ -33,6 +35,7 @@ public sealed partial class FleetBridge : IDisposable
     private long _forwarded;
     private long _dropped;
     private long _takeOvers;
+    private long _replayed;
 
     /// <summary>Creates a bridge; <see cref="Start"/> binds it.</summary>
     /// <param name="context">The context (its security policy checks the endpoints).</param>
@@ -80,6 +83,9 @@ public sealed partial class FleetBridge : IDisposable
     /// <summary>Gets the number of messages received while passive and not forwarded.</summary>
     public long DroppedWhilePassive => Interlocked.Read(ref _dropped);
 
+    /// <summary>Gets how many events were sent again to subscribers that connected or reconnected.</summary>
+    public long Replayed => Interlocked.Read(ref _replayed);
+
     /// <summary>Gets how many times this bridge became active.</summary>
     public long TakeOvers => Interlocked.Read(ref _takeOvers);
 
@@ -97,6 +103,9 @@ public sealed partial class FleetBridge : IDisposable
         {
             _frontend = _context.CreateSocket(ZmqSocketType.XSub);
             _backend = _context.CreateSocket(ZmqSocketType.XPub);
+
+            // Every (re)subscription comes up, so a subscriber that reconnects after a cut gets the recent events again.
+            _backend.XPubVerbose = true;
             if (_options.UseCurve)
             {
                 _frontend.UseCurveServer();
@@ -188,9 +197,17 @@ public sealed partial class FleetBridge : IDisposable
 
                 if (poller.IsReady(backendIndex))
                 {
-                    // Subscriptions from subscribers: the frontend subscribes to everything already.
+                    // Subscriptions from subscribers (the frontend subscribes to everything already): a new
+                    // or rebuilt connection gets the recent events again, which it drops if it had them.
+                    var subscribed = false;
                     for (var i = 0; i < MaxPerWake && _backend!.TryReceive(frame, TimeSpan.Zero); i++)
                     {
+                        subscribed |= frame.Length > 0 && frame.Data[0] == 1;
+                    }
+
+                    if (subscribed && _state == BridgeState.Active)
+                    {
+                        Replay();
                     }
                 }
 
@@ -259,10 +276,29 @@ public sealed partial class FleetBridge : IDisposable
             return;
         }
 
+        // fleet.event/1 messages ([topic][header][payload]) are kept for the replay window; anything
+        // else (legacy two-frame events) is forwarded verbatim and not replayed, as legacy
+        // subscribers cannot drop repeats.
+        byte[]? topic = null, header = null;
+        var index = 0;
         while (true)
         {
             var more = frame.More;
+            if (index == 0 && more)
+            {
+                topic = frame.ToArray();
+            }
+            else if (index == 1 && more && frame.Length == EventWire.HeaderLength && frame.Data.StartsWith(EventWire.Magic))
+            {
+                header = frame.ToArray();
+            }
+            else if (index == 2 && !more && header is not null)
+            {
+                Remember(topic!, header, frame.ToArray());
+            }
+
             _backend!.TrySend(frame.Data, TimeSpan.Zero, more);
+            index++;
             if (!more || !_frontend!.TryReceive(frame, TimeSpan.Zero))
             {
                 break;
@@ -270,6 +306,36 @@ public sealed partial class FleetBridge : IDisposable
         }
 
         Interlocked.Increment(ref _forwarded);
+    }
+
+    private void Remember(byte[] topic, byte[] header, byte[] payload)
+    {
+        var now = _clock.ElapsedMilliseconds;
+        _replay.Enqueue((now, topic, header, payload));
+        var windowMs = (long)_options.ReplayWindow.TotalMilliseconds;
+        while (_replay.Count > MaxReplay || (_replay.Count > 0 && now - _replay.Peek().At > windowMs))
+        {
+            _replay.Dequeue();
+        }
+    }
+
+    private void Replay()
+    {
+        var windowMs = (long)_options.ReplayWindow.TotalMilliseconds;
+        var now = _clock.ElapsedMilliseconds;
+        var replayed = 0;
+        foreach (var (at, topic, header, payload) in _replay)
+        {
+            if (now - at <= windowMs)
+            {
+                _backend!.TrySend(topic, TimeSpan.Zero, more: true);
+                _backend.TrySend(header, TimeSpan.Zero, more: true);
+                _backend.TrySend(payload, TimeSpan.Zero);
+                replayed++;
+            }
+        }
+
+        Interlocked.Add(ref _replayed, replayed);
     }
 
     private void FromPeer(ZmqFrame frame)

@@ -35,6 +35,10 @@ public sealed class FleetBridgeOptions
     /// <value>The default value is 600 milliseconds; at least three beacon intervals.</value>
     public TimeSpan PeerTimeout { get; set; } = BridgeDefaults.Timeout;
 
+    /// <summary>Gets or sets how long forwarded <c>fleet.event/1</c> events are kept to send again to a subscriber that connects or reconnects (it drops the ones it had).</summary>
+    /// <value>The default value is 3 seconds; <see cref="TimeSpan.Zero"/> turns replay off.</value>
+    public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromSeconds(3);
+
     internal string EffectiveName => string.IsNullOrWhiteSpace(Name) ? $"bridge-{Role.ToString().ToLowerInvariant()}" : Name;
 
     /// <summary>Checks the options; returns every problem, each naming the setting and a working value.</summary>
@@ -58,6 +62,11 @@ public sealed class FleetBridgeOptions
         else if (PeerTimeout < 3 * BeaconInterval)
         {
             problems.Add($"Fleet:Bridge:PeerTimeout ({PeerTimeout}) must be at least three beacon intervals ({3 * BeaconInterval}), or one late beacon causes a take-over.");
+        }
+
+        if (ReplayWindow < TimeSpan.Zero)
+        {
+            problems.Add($"Fleet:Bridge:ReplayWindow is {ReplayWindow}; it must be zero (no replay) or positive (for example 00:00:03).");
         }
 
         return problems;
