@@ -213,27 +213,39 @@ internal sealed partial class GpuScheduler : IGpuScheduler
         return plans;
     }
 
+    /// <summary>
+    /// Renews every renew interval. The holder gives the lease up at its local expiry (measured from
+    /// before the last successful renewal was sent) even while a renewal is still in flight, so it
+    /// stops using the GPU no later than the ledger can hand the VRAM to someone else.
+    /// </summary>
     internal async Task HeartbeatAsync(GpuLease lease, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
-            await Task.Delay(_options.EffectiveRenewInterval, _time, stop).ConfigureAwait(false);
+            var delay = Remaining(lease) < _options.EffectiveRenewInterval ? Remaining(lease) : _options.EffectiveRenewInterval;
+            await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, _time, stop).ConfigureAwait(false);
+            var remaining = Remaining(lease);
+            if (remaining <= TimeSpan.Zero)
+            {
+                Lose(lease, "it expired before a renewal succeeded");
+                return;
+            }
+
             try
             {
-                var state = await RenewAsync(lease, stop).ConfigureAwait(false);
+                var state = await RenewAsync(lease, stop).WaitAsync(remaining, _time, stop).ConfigureAwait(false);
                 if (state is GpuLeaseState.Lost or GpuLeaseState.Released)
                 {
                     return;
                 }
             }
+            catch (TimeoutException)
+            {
+                Lose(lease, "no renewal answered before it expired");
+                return;
+            }
             catch (GpuLedgerUnavailableException ex)
             {
-                if (_time.GetTimestamp() >= lease.LocalExpiry)
-                {
-                    Lose(lease, $"its renewals failed until it expired ({ex.Message})");
-                    return;
-                }
-
                 LogRenewFailed(_logger, lease.Workload, lease.LeaseId, ex.Message);
             }
         }
@@ -338,6 +350,9 @@ internal sealed partial class GpuScheduler : IGpuScheduler
 
     /// <summary>The local timestamp by which a lease renewed at <paramref name="sent"/> has surely expired in the ledger (measured from before the request left).</summary>
     private long LocalDeadline(long sent, TimeSpan ttl) => sent + (long)(ttl.TotalSeconds * _time.TimestampFrequency);
+
+    private TimeSpan Remaining(GpuLease lease) =>
+        TimeSpan.FromSeconds((lease.LocalExpiry - _time.GetTimestamp()) / (double)_time.TimestampFrequency);
 
     private static GpuLeaseState Public(EntryState state) => state switch
     {
