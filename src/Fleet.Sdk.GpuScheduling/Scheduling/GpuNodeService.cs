@@ -106,12 +106,12 @@ internal sealed partial class GpuNodeService(
         }
     }
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "No {NvidiaSmi} on {Machine}: no live GPU figures here (normal without an NVIDIA GPU); the configured inventory is scheduled.")]
+    [LoggerMessage(EventId = 7051, Level = LogLevel.Information, Message = "No {NvidiaSmi} on {Machine}: no live GPU figures here (normal without an NVIDIA GPU); the configured inventory is scheduled.")]
     private static partial void LogNoNvidiaSmi(ILogger logger, string nvidiaSmi, string machine);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Reading nvidia-smi failed: {Reason}. Retrying at the next interval (Fleet:Gpu:UsageInterval).")]
+    [LoggerMessage(EventId = 7052, Level = LogLevel.Warning, Message = "Reading nvidia-smi failed: {Reason}. Retrying at the next interval (Fleet:Gpu:UsageInterval).")]
     private static partial void LogSampleFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "nvidia-smi reports GPU {Index} ({Name}, {TotalMib} MiB) on {Machine}, which the inventory does not declare: add it under the machine's gpus: in the topology (or Fleet:Gpu:Devices) to schedule it.")]
+    [LoggerMessage(EventId = 7053, Level = LogLevel.Warning, Message = "nvidia-smi reports GPU {Index} ({Name}, {TotalMib} MiB) on {Machine}, which the inventory does not declare: add it under the machine's gpus: in the topology (or Fleet:Gpu:Devices) to schedule it.")]
     private static partial void LogUndeclaredGpu(ILogger logger, int index, string name, long totalMib, string machine);
 }
