@@ -59,7 +59,8 @@ internal enum RenewStatus
     Lost,
 }
 
-internal readonly record struct RenewOutcome(RenewStatus Status, long ExpiresAtMs);
+/// <summary>A renewal's outcome: the (new) expiry, and the ledger's clock when it answered.</summary>
+internal readonly record struct RenewOutcome(RenewStatus Status, long ExpiresAtMs, long NowMs);
 
 internal readonly record struct LeaseCheck(EntryState? State, long CurrentFence, long ExpiresAtMs);
 

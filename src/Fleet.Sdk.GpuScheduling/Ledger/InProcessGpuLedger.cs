@@ -38,17 +38,17 @@ internal sealed class InProcessGpuLedger(TimeProvider time) : IGpuLedger
             var (state, now) = Live(gpu);
             if (!state.Entries.TryGetValue(leaseId, out var entry) || entry.Token != token || entry.State == EntryState.Pending)
             {
-                return Task.FromResult(new RenewOutcome(RenewStatus.Lost, 0));
+                return Task.FromResult(new RenewOutcome(RenewStatus.Lost, 0, now));
             }
 
             if (entry.State == EntryState.Revoking)
             {
-                return Task.FromResult(new RenewOutcome(RenewStatus.Revoking, entry.ExpiresAtMs));
+                return Task.FromResult(new RenewOutcome(RenewStatus.Revoking, entry.ExpiresAtMs, now));
             }
 
             var renewed = entry with { ExpiresAtMs = now + (long)ttl.TotalMilliseconds };
             state.Entries[leaseId] = renewed;
-            return Task.FromResult(new RenewOutcome(RenewStatus.Renewed, renewed.ExpiresAtMs));
+            return Task.FromResult(new RenewOutcome(RenewStatus.Renewed, renewed.ExpiresAtMs, now));
         }
     }
 

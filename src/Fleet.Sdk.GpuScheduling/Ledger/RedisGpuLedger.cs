@@ -30,7 +30,7 @@ internal sealed class RedisGpuLedger(IFleetRedis redis, TimeSpan timeout) : IGpu
             2 => RenewStatus.Revoking,
             _ => RenewStatus.Lost,
         };
-        return new RenewOutcome(status, reply.Items[1].Integer);
+        return new RenewOutcome(status, reply.Items[1].Integer, reply.Items[2].Integer);
     }
 
     public async Task<bool> ReleaseAsync(GpuId gpu, string leaseId, long token, CancellationToken cancellationToken)

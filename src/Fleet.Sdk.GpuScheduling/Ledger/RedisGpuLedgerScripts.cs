@@ -45,15 +45,15 @@ internal static class RedisGpuLedgerScripts
         return {1, token, expires, reserved + size}
         """;
 
-    /// <summary>KEYS: leases. ARGV: id, token, ttl ms. Returns {1 renewed | 2 revoking | 0 lost, expires}.</summary>
+    /// <summary>KEYS: leases. ARGV: id, token, ttl ms. Returns {1 renewed | 2 revoking | 0 lost, expires, now}.</summary>
     public const string Renew = Prelude + """
         local now = now_ms()
         local e = live(KEYS[1], now)[ARGV[1]]
-        if not e or e.t ~= tonumber(ARGV[2]) or e.s == 'P' then return {0, 0} end
-        if e.s == 'R' then return {2, e.x} end
+        if not e or e.t ~= tonumber(ARGV[2]) or e.s == 'P' then return {0, 0, now} end
+        if e.s == 'R' then return {2, e.x, now} end
         e.x = now + tonumber(ARGV[3])
         redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(e))
-        return {1, e.x}
+        return {1, e.x, now}
         """;
 
     /// <summary>KEYS: leases. ARGV: id, token. Returns 1 when removed.</summary>

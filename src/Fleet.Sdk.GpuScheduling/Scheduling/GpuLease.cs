@@ -172,12 +172,13 @@ public sealed class GpuLease : IAsyncDisposable
         }
     }
 
-    internal bool Revoked(DateTimeOffset deadline)
+    internal bool Revoked(DateTimeOffset deadline, long localDeadline)
     {
         lock (_gate)
         {
             _revokeDeadline = deadline;
             _expiresAt = deadline;
+            _localExpiry = Math.Min(_localExpiry, localDeadline);
         }
 
         return Transition(GpuLeaseState.Revoking) == GpuLeaseState.Active;

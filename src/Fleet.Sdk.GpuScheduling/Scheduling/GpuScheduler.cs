@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Fleet.Sdk.Config;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace Fleet.Sdk.GpuScheduling;
 /// <see cref="GpuPlacer"/>, and reserves atomically in the ledger (which re-checks capacity, so a
 /// decision made on a stale read can lose a race but never over-commit). Leases renew by heartbeat.
 /// </summary>
-internal sealed partial class GpuScheduler : IGpuScheduler
+internal sealed partial class GpuScheduler : IGpuScheduler, IAsyncDisposable
 {
     private const int MaxImmediateRetries = 3;
 
@@ -22,6 +23,7 @@ internal sealed partial class GpuScheduler : IGpuScheduler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _holder;
+    private readonly ConcurrentDictionary<string, GpuLease> _held = new(StringComparer.Ordinal);
 
     public GpuScheduler(IGpuLedger ledger, IOptionsMonitor<FleetTopologyOptions> topology, IMachineLiveness liveness, GpuSchedulingOptions options, string machine, GpuMetrics metrics, TimeProvider time, ILogger logger)
     {
@@ -267,7 +269,7 @@ internal sealed partial class GpuScheduler : IGpuScheduler
                 break;
             case RenewStatus.Revoking:
                 var deadline = DateTimeOffset.FromUnixTimeMilliseconds(outcome.ExpiresAtMs);
-                if (lease.Revoked(deadline))
+                if (lease.Revoked(deadline, LocalDeadline(sent, TimeSpan.FromMilliseconds(outcome.ExpiresAtMs - outcome.NowMs))))
                 {
                     LogRevoked(_logger, lease.Workload, lease.LeaseId, lease.Gpu.ToString(), deadline);
                 }
@@ -286,8 +288,18 @@ internal sealed partial class GpuScheduler : IGpuScheduler
         return lease.State;
     }
 
+    /// <summary>Releases every lease this scheduler still holds (the process is shutting down: a clean stop frees the VRAM at once instead of after a TTL).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lease in _held.Values)
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     internal async Task ReleaseAsync(GpuLease lease, CancellationToken cancellationToken)
     {
+        _held.TryRemove(lease.LeaseId, out _);
         try
         {
             await _ledger.ReleaseAsync(lease.Gpu, lease.LeaseId, lease.FencingToken, cancellationToken).ConfigureAwait(false);
@@ -306,6 +318,7 @@ internal sealed partial class GpuScheduler : IGpuScheduler
 
     private void Lose(GpuLease lease, string why)
     {
+        _held.TryRemove(lease.LeaseId, out _);
         if (lease.MarkLost())
         {
             _metrics.Lost(lease.Gpu);
@@ -328,6 +341,7 @@ internal sealed partial class GpuScheduler : IGpuScheduler
     {
         var entry = Entry(leaseId, request, variant);
         var lease = new GpuLease(this, device.Id, device.Name, entry, outcome.Token, DateTimeOffset.FromUnixTimeMilliseconds(outcome.ExpiresAtMs), LocalDeadline(started, _options.LeaseTtl));
+        _held[leaseId] = lease;
         _metrics.Granted(device.Id, _time.GetElapsedTime(started));
         LogGranted(_logger, request.Workload, variant.Name, variant.VramMib, device.Id.ToString(), outcome.Token, leaseId);
         return GpuAcquireResult.Granted(lease);
