@@ -355,6 +355,61 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrency_SchedulersAcquireReleaseAndPreempt_NeverOverCommitted()
+    {
+        var clients = Enumerable.Range(0, 8).Select(_ => Create()).ToList();
+        GpuId[] gpus = [new("mainpc", 0), new("pc2", 0)];
+        var leasable = new Dictionary<GpuId, long> { [gpus[0]] = 24576 - 512, [gpus[1]] = 12288 - 512 };
+        foreach (var client in clients.Prepend(Fleet))
+        {
+            // Connect each before the race: the shared connection is made synchronously on first use.
+            await client.Ledger.SnapshotAsync(gpus, includeOthers: false, CancellationToken.None);
+        }
+
+        var granted = 0;
+
+        async Task ClientAsync(GpuTestFleet client, int seed)
+        {
+            var random = new Random(seed);
+            var held = new List<GpuLease>();
+            for (var step = 0; step < 12; step++)
+            {
+                if (held.Count > 0 && random.Next(3) == 0)
+                {
+                    var lease = held[random.Next(held.Count)];
+                    held.Remove(lease);
+                    await lease.DisposeAsync();
+                }
+                else
+                {
+                    var rules = new GpuPlacementRules { AllowPreemption = random.Next(5) == 0 };
+                    var result = await client.Scheduler.AcquireAsync(new GpuRequest($"w{seed}-{step}", random.Next(512, 9000), random.Next(4), rules));
+                    if (result.Lease is { } lease)
+                    {
+                        Interlocked.Increment(ref granted);
+                        held.Add(lease);
+                    }
+                }
+
+                foreach (var view in await Fleet.Ledger.SnapshotAsync(gpus, includeOthers: false, CancellationToken.None))
+                {
+                    Assert.True(view.GrantedMib <= leasable[view.Gpu], $"{view.Gpu} over-committed: {view.GrantedMib} MiB leased of {leasable[view.Gpu]}");
+                }
+            }
+
+            foreach (var lease in held)
+            {
+                await lease.DisposeAsync();
+            }
+        }
+
+        await Task.WhenAll(clients.Select((c, i) => Task.Run(() => ClientAsync(c, i))));
+
+        Assert.True(granted >= 8, $"only {granted} leases granted");
+        Assert.True(await Poll.UntilAsync(async () => (await Fleet.Ledger.SnapshotAsync(gpus, includeOthers: false, CancellationToken.None)).All(v => v.Entries.Count == 0), Deadline));
+    }
+
+    [Fact]
     public async Task Acquire_MalformedRequest_SaysWhichFieldAndHow()
     {
         var bad = await Assert.ThrowsAsync<ArgumentException>(() => Fleet.Scheduler.AcquireAsync(new GpuRequest("my model", 1000)));
