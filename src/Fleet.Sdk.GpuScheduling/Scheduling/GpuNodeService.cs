@@ -94,8 +94,7 @@ internal sealed partial class GpuNodeService(
                     LogUndeclaredGpu(logger, gpu.Index, gpu.Name, gpu.TotalMib, scheduler.Machine);
                 }
 
-                // Reading the status reports memory pressure (log and metric) for this machine's GPUs.
-                _ = await scheduler.GetStatusAsync(stop).ConfigureAwait(false);
+                await scheduler.CheckMemoryPressureAsync(stop).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is InvalidOperationException or GpuLedgerUnavailableException or System.ComponentModel.Win32Exception)
             {

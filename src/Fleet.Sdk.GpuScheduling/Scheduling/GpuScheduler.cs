@@ -176,12 +176,6 @@ internal sealed partial class GpuScheduler : IGpuScheduler, IAsyncDisposable
                 live is null || live.Contains(device.Id.Machine),
                 view.Fence,
                 view.Entries.OrderBy(e => e.ExpiresAtMs).Select(e => new GpuLeaseInfo(e.LeaseId, e.Workload, e.Variant, e.Holder, e.VramMib, e.Priority, Public(e.State), e.Token, DateTimeOffset.FromUnixTimeMilliseconds(e.ExpiresAtMs))).ToList());
-            if (status.UnderMemoryPressure)
-            {
-                _metrics.MemoryPressure(device.Id);
-                LogMemoryPressure(_logger, device.Id.ToString(), status.UsedMib ?? 0, status.ReservedMib);
-            }
-
             statuses.Add(status);
         }
 
@@ -309,6 +303,19 @@ internal sealed partial class GpuScheduler : IGpuScheduler, IAsyncDisposable
         catch (GpuLedgerUnavailableException ex)
         {
             LogReleaseFailed(_logger, lease.Workload, lease.LeaseId, ex.Message);
+        }
+    }
+
+    /// <summary>Reports memory pressure (log and metric) on this machine's GPUs; each machine's node reports its own.</summary>
+    internal async Task CheckMemoryPressureAsync(CancellationToken cancellationToken)
+    {
+        foreach (var status in await GetStatusAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (status.UnderMemoryPressure && string.Equals(status.Machine, Machine, StringComparison.OrdinalIgnoreCase))
+            {
+                _metrics.MemoryPressure(new GpuId(status.Machine, status.GpuIndex));
+                LogMemoryPressure(_logger, $"{status.Machine}/{status.GpuIndex}", status.UsedMib ?? 0, status.ReservedMib);
+            }
         }
     }
 
