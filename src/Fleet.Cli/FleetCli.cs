@@ -16,6 +16,7 @@ internal static class FleetCli
         var root = new RootCommand("fleet: configuration, keys, calls, discovery, GPU leases and chaos for a Fleet.Sdk fleet.");
         root.Subcommands.Add(ChaosCommand.Create());
         root.Subcommands.Add(DiscoveryCommand.Create());
+        root.Subcommands.Add(Gpu.GpuCommand.Create());
         root.Subcommands.Add(Config.ConfigCommand.Create());
         root.Subcommands.Add(Messaging.CallCommand.Create());
         root.Subcommands.Add(Keys.KeysCommand.Create());

@@ -16,6 +16,7 @@ public static class Program
             ["logging"] = ("[EVENTS] [ROUNDS]   events/s and allocations per event to file: Serilog baseline vs the Fleet pipeline", Logging.LoggingThroughput.RunAsync),
             ["proxy"] = (ProxyRunner.Usage, ProxyRunner.RunAsync),
             ["discovery"] = (Discovery.DiscoveryRunner.Usage, Discovery.DiscoveryRunner.RunAsync),
+            ["gpu"] = (Gpu.GpuRunner.Usage, Gpu.GpuRunner.RunAsync),
             ["config-process"] = (Config.ConfigProcessRunner.Usage, Config.ConfigProcessRunner.RunAsync),
             ["zmq"] = (Messaging.ZmqRunner.Usage, Messaging.ZmqRunner.RunAsync),
             ["rpc"] = (Messaging.RpcRunner.Usage, Messaging.RpcRunner.RunAsync),

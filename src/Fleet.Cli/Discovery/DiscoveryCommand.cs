@@ -12,45 +12,15 @@ internal static class DiscoveryCommand
 {
     public static Command Create()
     {
-        var redis = new Option<string?>("--redis")
-        {
-            Description = "Redis servers (host:port[,host:port]); default: Fleet:Discovery:Redis:ConnectionString from the environment (FLEET__DISCOVERY__REDIS__CONNECTIONSTRING).",
-        };
-        var fleet = new Option<string?>("--fleet")
-        {
-            Description = "The fleet's name (key prefix fleet:NAME:); default: Fleet:Discovery:Redis:FleetName or 'default'.",
-        };
-        var passwordFile = new Option<FileInfo?>("--password-file")
-        {
-            Description = "A file holding the Redis password (never give the password itself on a command line).",
-        };
-        var timeout = new Option<int>("--timeout")
-        {
-            Description = "Milliseconds to wait for Redis.",
-            DefaultValueFactory = _ => 2000,
-        };
-        var format = new Option<string>("--format")
-        {
-            Description = "text or json.",
-            DefaultValueFactory = _ => "text",
-        };
-        format.AcceptOnlyFromAmong("text", "json");
-
+        var redis = new RedisCliOptions("Redis servers (host:port[,host:port]); default: Fleet:Discovery:Redis:ConnectionString from the environment (FLEET__DISCOVERY__REDIS__CONNECTIONSTRING).");
         var ls = new Command("ls", "List every live instance: service, instance, machine, health, heartbeat age, endpoints.");
         var watch = new Command("watch", "Stream registrations, deregistrations and health changes until Ctrl+C.");
-        foreach (var command in new[] { ls, watch })
-        {
-            command.Options.Add(redis);
-            command.Options.Add(fleet);
-            command.Options.Add(passwordFile);
-            command.Options.Add(timeout);
-        }
-
-        ls.Options.Add(format);
+        redis.AddTo(ls, format: true);
+        redis.AddTo(watch, format: false);
         ls.SetAction((parse, cancellationToken) =>
-            ListAsync(Connect(parse.GetValue(redis), parse.GetValue(fleet), parse.GetValue(passwordFile), parse.GetValue(timeout)), parse.GetValue(format)!, parse.InvocationConfiguration.Output, cancellationToken));
+            ListAsync(Connect(redis.Configuration(parse), parse.GetValue(redis.Timeout)), parse.GetValue(redis.Format)!, parse.InvocationConfiguration.Output, cancellationToken));
         watch.SetAction((parse, cancellationToken) =>
-            WatchAsync(Connect(parse.GetValue(redis), parse.GetValue(fleet), parse.GetValue(passwordFile), parse.GetValue(timeout)), parse.InvocationConfiguration.Output, cancellationToken));
+            WatchAsync(Connect(redis.Configuration(parse), parse.GetValue(redis.Timeout)), parse.InvocationConfiguration.Output, cancellationToken));
 
         var discovery = new Command("discovery", "Inspect the fleet's service registry (Redis).");
         discovery.Subcommands.Add(ls);
@@ -58,35 +28,8 @@ internal static class DiscoveryCommand
         return discovery;
     }
 
-    private static ServiceProvider Connect(string? redis, string? fleet, FileInfo? passwordFile, int timeoutMs)
+    private static ServiceProvider Connect(IConfiguration configuration, int timeoutMs)
     {
-        if (timeoutMs <= 0)
-        {
-            throw new CliException($"--timeout {timeoutMs} must be a positive number of milliseconds.");
-        }
-
-        var overrides = new Dictionary<string, string?>();
-        if (redis is not null)
-        {
-            overrides["Fleet:Discovery:Redis:ConnectionString"] = redis;
-        }
-
-        if (fleet is not null)
-        {
-            overrides["Fleet:Discovery:Redis:FleetName"] = fleet;
-        }
-
-        if (passwordFile is not null)
-        {
-            if (!passwordFile.Exists)
-            {
-                throw new CliException($"--password-file {passwordFile.FullName} does not exist.");
-            }
-
-            overrides["Fleet:Security:Secrets:redis-password"] = passwordFile.FullName;
-        }
-
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(overrides).Build();
         if (string.IsNullOrWhiteSpace(configuration["Fleet:Discovery:Redis:ConnectionString"]))
         {
             throw new CliException("No Redis to ask: give --redis host:port, or set FLEET__DISCOVERY__REDIS__CONNECTIONSTRING.");

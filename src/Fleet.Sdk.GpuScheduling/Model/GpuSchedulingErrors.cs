@@ -1,0 +1,36 @@
+using Fleet.Sdk.Discovery;
+
+namespace Fleet.Sdk.GpuScheduling;
+
+/// <summary>Every error message of the package, built in one place.</summary>
+internal static class GpuSchedulingErrors
+{
+    public static GpuLedgerUnavailableException LedgerUnavailable(DiscoveryUnavailableException cause) => new(
+        $"The GPU ledger in Redis cannot be reached: {cause.Message} Nothing was reserved or changed; leases already held keep renewing once Redis is back. Check Fleet:Discovery:Redis:ConnectionString, or set Fleet:Gpu:Ledger=InProcess on a single machine.",
+        cause);
+
+    public static ArgumentException BadRequest(string problem) => new(
+        $"The GPU request is malformed: {problem}", "request");
+
+    public static void ThrowIfInvalid(GpuRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Workload) || !request.Workload.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw BadRequest($"Workload '{request.Workload}' must be a non-empty name of letters, digits, '-', '_' and '.', for example 'llama-70b'.");
+        }
+
+        foreach (var variant in request.Variants())
+        {
+            if (variant.VramMib <= 0)
+            {
+                throw BadRequest($"variant '{variant.Name}' of '{request.Workload}' asks for {variant.VramMib} MiB; give a positive amount of VRAM in MiB (14 GiB = 14336).");
+            }
+
+            if (string.IsNullOrWhiteSpace(variant.Name))
+            {
+                throw BadRequest($"a variant of '{request.Workload}' has no name; name each variant, for example 'fp16' or 'int8'.");
+            }
+        }
+    }
+}

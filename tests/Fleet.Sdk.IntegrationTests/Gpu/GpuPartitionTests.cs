@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Fleet.Sdk.GpuScheduling;
+using Fleet.Sdk.Testing;
+using Xunit.Abstractions;
+
+namespace Fleet.Sdk.IntegrationTests.Gpu;
+
+/// <summary>
+/// GPU leases with a real Redis behind the fault proxy, mainpc and pc2 as simulated machines.
+/// Timing bounds are tolerant: they prove "bounded"; the figures go to the test output.
+/// </summary>
+[Trait("Category", "Partition")]
+public sealed class GpuPartitionTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [RequiresRedisServerFact]
+    public async Task Pc2HolderCutFromRedis_LeaseExpiresModelPlacedAgainStaleTokenRefusedAfterHeal()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var cluster = await FleetCluster.StartAsync(["mainpc", "pc2"]);
+        await cluster.AddRedisAsync(redis);
+        var fleet = $"g{Guid.NewGuid():N}"[..10];
+        await using var mainpc = await GpuMachine.StartAsync(cluster, "mainpc", fleet);
+        await using var pc2 = await GpuMachine.StartAsync(cluster, "pc2", fleet);
+        Assert.True(await Poll.UntilAsync(() => BothLive(mainpc), Deadline), "both machines should register as live");
+
+        var held = await pc2.Scheduler.AcquireAsync(new GpuRequest("llm", 10000, Rules: new GpuPlacementRules { PreferredMachine = "pc2" }));
+        var lease = held.Lease!;
+        Assert.True(held.Succeeded, held.ToString());
+        Assert.Equal("pc2", lease.Machine);
+        Assert.Equal(GpuLeaseValidity.Valid, await mainpc.Scheduler.ValidateAsync(lease.Token));
+
+        await cluster.PartitionAsync("pc2", "redis");
+        var watch = Stopwatch.StartNew();
+
+        // The holder learns it has lost the lease once its renewals failed until its TTL.
+        Assert.True(await Poll.UntilAsync(() => lease.Lost.IsCancellationRequested, Deadline), "pc2's holder should give its lease up");
+        Assert.Equal(GpuLeaseState.Lost, lease.State);
+        var gaveUp = watch.Elapsed;
+        Assert.True(gaveUp < GpuMachine.Ttl + TimeSpan.FromSeconds(1.5), $"the holder kept the lease {gaveUp} after the cut; it must stop by its TTL");
+        output.WriteLine($"pc2's holder gave the lease up {watch.ElapsedMilliseconds} ms after the cut (TTL {GpuMachine.Ttl.TotalMilliseconds} ms).");
+
+        // The ledger expires it, mainpc stops seeing pc2 as live, and the model is placed again.
+        Assert.True(await Poll.UntilAsync(async () => await mainpc.Scheduler.ValidateAsync(lease.Token) == GpuLeaseValidity.Stale, Deadline));
+        Assert.True(await Poll.UntilAsync(async () => (await mainpc.Scheduler.GetStatusAsync()).Single(s => s.Machine == "pc2").MachineLive is false, Deadline));
+        var again = await mainpc.Scheduler.AcquireAsync(new GpuRequest("llm", 10000, Rules: new GpuPlacementRules { PreferredMachine = "pc2" }), TimeSpan.FromSeconds(10));
+        await using var replacement = again.Lease!;
+        Assert.True(again.Succeeded, again.ToString());
+        Assert.Equal("mainpc", replacement.Machine);
+        output.WriteLine($"Placed again on mainpc {watch.ElapsedMilliseconds} ms after the cut.");
+
+        await cluster.HealAsync();
+
+        // After the heal the old holder asks: its token is stale, and pc2's next lease has a higher token.
+        GpuLeaseValidity? verdict = null;
+        Assert.True(await Poll.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    verdict = await pc2.Scheduler.ValidateAsync(lease.Token);
+                    return true;
+                }
+                catch (GpuLedgerUnavailableException)
+                {
+                    return false;
+                }
+            },
+            Deadline));
+        Assert.Equal(GpuLeaseValidity.Stale, verdict);
+        Assert.True(await Poll.UntilAsync(async () => (await mainpc.Scheduler.GetStatusAsync()).Single(s => s.Machine == "pc2").MachineLive, Deadline));
+        var back = await mainpc.Scheduler.AcquireAsync(new GpuRequest("tts", 4000, Rules: new GpuPlacementRules { RequiredMachine = "pc2" }), TimeSpan.FromSeconds(10));
+        await using var next = back.Lease!;
+        Assert.True(back.Succeeded, back.ToString());
+        Assert.True(next.FencingToken > lease.FencingToken, $"pc2's next token {next.FencingToken} should exceed the stale {lease.FencingToken}");
+        await lease.DisposeAsync();
+    }
+
+    private static async Task<bool> BothLive(GpuMachine machine) =>
+        (await machine.Scheduler.GetStatusAsync()).Count(s => s.MachineLive) == 2;
+}
