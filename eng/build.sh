@@ -9,7 +9,7 @@
 #                                   (ARGS go to dotnet test, e.g. --filter "Category!=Partition")
 #   ./eng/build.sh pack             build and write .nupkg + .snupkg to artifacts/packages/
 #   ./eng/build.sh bench [ARGS...]  run tests/Fleet.Sdk.Benchmarks in Release (ARGS go to it)
-#   ./eng/build.sh demo [ARGS...]   run the most complete sample
+#   ./eng/build.sh demo [ARGS...]   run the two-machine fleet demo (samples/TwoMachineFleet); it ends by itself
 #
 # Environment: CONFIGURATION (default Release).
 set -euo pipefail
@@ -139,7 +139,10 @@ cmd_bench() {
 }
 
 cmd_demo() {
-  dotnet run -c "$configuration" --project "$repo_root/samples/PathsDemo" -- "$@"
+  # The two-machine fleet: two agent processes on simulated machines, calls across them, a cut
+  # link (degraded mode), the heal, and SIGTERM; exits 0 when every step behaved. The PathManager
+  # tour is still there: dotnet run --project samples/PathsDemo.
+  dotnet run -c "$configuration" --project "$repo_root/samples/TwoMachineFleet/Demo" -- "$@"
 }
 
 main() {
