@@ -16,7 +16,7 @@ public sealed class FleetAgentTemplateTests
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
 
     [TemplatePackagesFact]
-    public async Task FleetAgent_InstalledCreatedBuiltAndRun_AnswersHealthAndStopsCleanlyOnSigterm()
+    public async Task FleetAgent_InstalledCreatedBuiltTestedAndRun_AnswersHealthAndStopsCleanlyOnSigterm()
     {
         using var temp = new TempDirectory();
         var packages = TemplatePackages.Directory!;
@@ -27,6 +27,7 @@ public sealed class FleetAgentTemplateTests
         await RunAsync(temp.Path, "new", "fleet-agent", "-n", "MyAgent", "-o", project, "--debug:custom-hive", hive);
         File.WriteAllText(Path.Combine(project, "nuget.config"), NuGetConfig(packages, temp.Combine("packages")));
         await RunAsync(project, "build", "src/MyAgent", "-c", "Release", "-nologo", "-clp:NoSummary");
+        await RunAsync(project, "test", "tests/MyAgent.Tests", "-c", "Release", "-nologo");
 
         var csproj = File.ReadAllText(Path.Combine(project, "src", "MyAgent", "MyAgent.csproj"));
         Assert.Contains($"Include=\"Fleet.Sdk.Hosting\" Version=\"{TemplatePackages.Version}\"", csproj, StringComparison.Ordinal);
