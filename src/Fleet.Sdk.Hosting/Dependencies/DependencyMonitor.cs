@@ -154,8 +154,10 @@ internal sealed partial class DependencyMonitor : IAsyncDisposable
         {
             error = endpoint is null ? "discovery did not answer in time" : $"no answer to health_check from {endpoint} within {timeout.TotalSeconds:0.#} s";
         }
-        catch (Exception ex) when (ex is AgentRpcException or ServiceNotFoundException or DiscoveryUnavailableException or ZmqException or KeyNotFoundException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Whatever a probe meets (unreachable, not in discovery, refused by the security
+            // policy...) is the dependency's state, never a reason to stop probing.
             error = ex.Message;
         }
 
