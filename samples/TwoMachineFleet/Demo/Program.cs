@@ -52,6 +52,9 @@ foreach (var question in new[] { "hello fleet", "two machines" })
     Expect(!reply.GetProperty("degraded").GetBoolean(), "a healthy fleet answers from the model");
 }
 
+var zmqHealth = await client.CallAsync("health_check");
+Step($"   health_check over ZeroMQ (what the Python agents send) -> status \"{zmqHealth.GetProperty("status").GetString()}\", state {zmqHealth.GetProperty("state").GetString()}");
+Expect(zmqHealth.GetProperty("status").GetString() == "ok", "health_check answers ok");
 await ShowHealthAsync("GatewayAgent", new Uri($"http://{pc2}:{gatewayHealth}/health"));
 
 Step("2. The link between mainpc and pc2 is cut (every byte dropped, connections left hanging).");
