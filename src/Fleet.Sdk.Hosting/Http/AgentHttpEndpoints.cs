@@ -69,7 +69,7 @@ internal sealed partial class AgentHttpEndpoints(
             if (HttpMethods.IsPost(method))
             {
                 LogAdmin(logger, "drain", remote?.ToString() ?? "?");
-                _ = agent.DrainAsync();
+                _ = DrainInBackgroundAsync();
                 await WriteObjectAsync(context, 202, new Dictionary<string, object> { ["state"] = "draining", ["in_flight"] = agent.InFlightRequests }).ConfigureAwait(false);
             }
             else if (HttpMethods.IsDelete(method))
@@ -121,6 +121,19 @@ internal sealed partial class AgentHttpEndpoints(
         }
     }
 
+    /// <summary>The drain answers at once (202); the wait for the requests in flight goes on here.</summary>
+    private async Task DrainInBackgroundAsync()
+    {
+        try
+        {
+            await agent.DrainAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogDrainFailed(logger, ex.Message);
+        }
+    }
+
     private Task WriteLevelsAsync(HttpContext context)
     {
         var body = new Dictionary<string, object>
@@ -154,6 +167,9 @@ internal sealed partial class AgentHttpEndpoints(
 
     [LoggerMessage(EventId = 8031, Level = LogLevel.Information, Message = "Admin {Operation} requested from {Remote}.")]
     private static partial void LogAdmin(ILogger logger, string operation, string remote);
+
+    [LoggerMessage(EventId = 8033, Level = LogLevel.Warning, Message = "Draining failed: {Error}")]
+    private static partial void LogDrainFailed(ILogger logger, string error);
 
     [LoggerMessage(EventId = 8032, Level = LogLevel.Information, Message = "Log level of {Category} set to {Level} from {Remote}.")]
     private static partial void LogLevelChanged(ILogger logger, string category, LogLevel level, string remote);

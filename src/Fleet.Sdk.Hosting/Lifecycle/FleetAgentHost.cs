@@ -111,7 +111,11 @@ internal sealed partial class FleetAgentHost : IHostedService, IFleetAgent, IAsy
             _dependencies.Changed += OnDependenciesChanged;
             _dependencies.StartMonitoring(_options.DependencyCheckInterval);
             await UpdateStateAsync(cancellationToken).ConfigureAwait(false);
-            _startupTime = _time.GetUtcNow() - Process.GetCurrentProcess().StartTime.ToUniversalTime();
+            using (var process = Process.GetCurrentProcess())
+            {
+                _startupTime = _time.GetUtcNow() - process.StartTime.ToUniversalTime();
+            }
+
             var unavailable = _dependencies.Snapshot().Where(d => !d.Available).Select(d => d.Name).ToList();
             if (unavailable.Count == 0)
             {
