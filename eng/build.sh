@@ -5,11 +5,12 @@
 #   ./eng/build.sh prereqs          install what the machine lacks (libzmq5, redis-server, python3-zmq,
 #                                   nodejs + npm, the integration tests' npm packages)
 #   ./eng/build.sh build            build everything, warnings as errors
-#   ./eng/build.sh test [ARGS...]   build, run every test project, print "N passed, N failed, N skipped"
+#   ./eng/build.sh test [ARGS...]   build, pack (the template test uses the packages), run every test
+#                                   project, print "N passed, N failed, N skipped"
 #                                   (ARGS go to dotnet test, e.g. --filter "Category!=Partition")
 #   ./eng/build.sh pack             build and write .nupkg + .snupkg to artifacts/packages/
 #   ./eng/build.sh bench [ARGS...]  run tests/Fleet.Sdk.Benchmarks in Release (ARGS go to it)
-#   ./eng/build.sh demo [ARGS...]   run the most complete sample
+#   ./eng/build.sh demo [ARGS...]   run the two-machine fleet demo (samples/TwoMachineFleet); it ends by itself
 #
 # Environment: CONFIGURATION (default Release).
 set -euo pipefail
@@ -101,6 +102,9 @@ summarise_trx() {
 
 cmd_test() {
   cmd_build
+  # The template test (tests/Fleet.Sdk.Templates.Tests) installs the packed template and builds a
+  # new agent against the packed packages: pack them once here, from the build just done.
+  pack_packages
   local results="$artifacts/test-results"
   rm -rf "$results"
   mkdir -p "$results"
@@ -126,11 +130,15 @@ cmd_test() {
   [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
 }
 
-cmd_pack() {
-  cmd_build
+pack_packages() {
   log "packing to artifacts/packages"
   rm -rf "$artifacts/packages"
   dotnet pack "$repo_root/Fleet.Sdk.sln" -c "$configuration" --no-build -nologo -clp:NoSummary
+}
+
+cmd_pack() {
+  cmd_build
+  pack_packages
   ls -1 "$artifacts/packages"
 }
 
@@ -139,18 +147,21 @@ cmd_bench() {
 }
 
 cmd_demo() {
-  dotnet run -c "$configuration" --project "$repo_root/samples/PathsDemo" -- "$@"
+  # The two-machine fleet: two agent processes on simulated machines, calls across them, a cut
+  # link (degraded mode), the heal, and SIGTERM; exits 0 when every step behaved. The PathManager
+  # tour is still there: dotnet run --project samples/PathsDemo.
+  dotnet run -c "$configuration" --project "$repo_root/samples/TwoMachineFleet/Demo" -- "$@"
 }
 
 main() {
   local command="${1:-}"
-  [ -n "$command" ] || { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+  [ -n "$command" ] || { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
   shift
   case "$command" in
     prereqs) cmd_prereqs ;;
     build | test | pack | bench | demo) cmd_prereqs; "cmd_$command" "$@" ;;
-    -h | --help | help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
-    *) printf 'unknown command: %s\n' "$command" >&2; sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    -h | --help | help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    *) printf 'unknown command: %s\n' "$command" >&2; sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 }
 

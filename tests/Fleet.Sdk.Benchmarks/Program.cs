@@ -20,6 +20,7 @@ public static class Program
             ["config-process"] = (Config.ConfigProcessRunner.Usage, Config.ConfigProcessRunner.RunAsync),
             ["zmq"] = (Messaging.ZmqRunner.Usage, Messaging.ZmqRunner.RunAsync),
             ["rpc"] = (Messaging.RpcRunner.Usage, Messaging.RpcRunner.RunAsync),
+            ["hosting"] = (Hosting.HostingRunner.Usage, Hosting.HostingRunner.RunAsync),
         };
 
     public static async Task<int> Main(string[] args)

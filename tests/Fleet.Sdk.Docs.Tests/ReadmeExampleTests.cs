@@ -14,7 +14,7 @@ public sealed partial class ReadmeExampleTests
     public static TheoryData<string> PackageReadmes()
     {
         var data = new TheoryData<string>();
-        foreach (var readme in Directory.EnumerateFiles(Path.Combine(RepoRoot(), "src"), "README.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var readme in Directory.EnumerateFiles(Path.Combine(RepoRoot(), "src"), "README.md", SearchOption.AllDirectories).Where(f => !IsTemplateContent(f)).Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetRelativePath(RepoRoot(), readme));
         }
@@ -25,7 +25,7 @@ public sealed partial class ReadmeExampleTests
     [Fact]
     public void EveryShippedProject_HasReadmeWithAnExample()
     {
-        var projects = Directory.EnumerateFiles(Path.Combine(RepoRoot(), "src"), "*.csproj", SearchOption.AllDirectories).ToList();
+        var projects = Directory.EnumerateFiles(Path.Combine(RepoRoot(), "src"), "*.csproj", SearchOption.AllDirectories).Where(f => !IsTemplateContent(f)).ToList();
 
         Assert.NotEmpty(projects);
         Assert.All(projects, project =>
@@ -33,13 +33,28 @@ public sealed partial class ReadmeExampleTests
             var readme = Path.Combine(Path.GetDirectoryName(project)!, "README.md");
             Assert.True(File.Exists(readme), $"{project} has no README.md");
 
-            // A library shows C# that uses it; a dotnet tool shows its command line.
-            var isTool = File.ReadAllText(project).Contains("<PackAsTool>true</PackAsTool>", StringComparison.Ordinal);
+            // A library shows C# that uses it; a dotnet tool or a template package shows its command line.
+            var text = File.ReadAllText(project);
+            var isTool = text.Contains("<PackAsTool>true</PackAsTool>", StringComparison.Ordinal) ||
+                text.Contains("<FleetProjectKind>Template</FleetProjectKind>", StringComparison.Ordinal);
             if (!isTool)
             {
                 Assert.True(CSharpBlocks(File.ReadAllText(readme)).Count > 0, $"{readme} has no ```csharp usage example");
             }
         });
+    }
+
+    /// <summary>Whether a file is part of a template package's content (the sources of the projects it creates, not a package).</summary>
+    private static bool IsTemplateContent(string file)
+    {
+        var parts = Path.GetRelativePath(Path.Combine(RepoRoot(), "src"), file).Split(Path.DirectorySeparatorChar);
+        if (parts.Length < 3 || parts[1] != "content")
+        {
+            return false;
+        }
+
+        var project = Path.Combine(RepoRoot(), "src", parts[0], parts[0] + ".csproj");
+        return File.Exists(project) && File.ReadAllText(project).Contains("<FleetProjectKind>Template</FleetProjectKind>", StringComparison.Ordinal);
     }
 
     [Theory]
