@@ -95,6 +95,25 @@ internal sealed class BridgeFleet : IAsyncDisposable
         return ok && await Poll.UntilAsync(() => Task.FromResult(Agents.All(s => Agents.All(p => Subscriber(s).Count(Publisher(p).PublisherId) >= published[p]))), deadline);
     }
 
+    /// <summary>
+    /// Stops publishing and waits until the last event of every publisher reached every subscriber:
+    /// traffic flows again. Events lost before it stay lost (see <see cref="Lost"/>), as they may on
+    /// the non-durable path when a subscriber's own link fails for longer than the replay window.
+    /// </summary>
+    public async Task<bool> FlowingAgainAsync(TimeSpan deadline)
+    {
+        Volatile.Write(ref _paused, true);
+        await Task.WhenAll(_publishing);
+        foreach (var machine in Agents)
+        {
+            // One more event after the pause, so "the last one arrived" means traffic flows now.
+            Publisher(machine).Publish("agents." + machine, Now.ToString(CultureInfo.InvariantCulture));
+            _published.AddOrUpdate(machine, 1, (_, n) => n + 1);
+        }
+
+        return await Poll.UntilAsync(() => Task.FromResult(Agents.All(s => Agents.All(p => Subscriber(s).Has(Publisher(p).PublisherId, (ulong)_published[p])))), deadline);
+    }
+
     /// <summary>Describes the pair and the publishers, for failure messages.</summary>
     public string Describe() =>
         $"bridge1 {Primary.State} epoch {Primary.Epoch}, bridge2 {Backup.State} epoch {Backup.Epoch}; publishers follow " +
@@ -259,6 +278,8 @@ internal sealed class BridgeFleet : IAsyncDisposable
         public long NewestPublishedAt => Interlocked.Read(ref _lastArrival);
 
         public long Count(ulong publisher) => _seen.Keys.Count(k => k.Publisher == publisher);
+
+        public bool Has(ulong publisher, ulong sequence) => _seen.ContainsKey((publisher, sequence));
 
         public void Run(CancellationToken stop)
         {

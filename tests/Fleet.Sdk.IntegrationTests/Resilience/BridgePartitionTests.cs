@@ -111,9 +111,10 @@ public sealed class BridgePartitionTests(ITestOutputHelper output)
         await fleet.Cluster.FlapAsync("pc2", "bridge1", down: TimeSpan.FromMilliseconds(400), up: TimeSpan.FromMilliseconds(600), cycles: 4);
 
         var healed = fleet.Now;
-        Assert.True(await fleet.SettledAsync("bridge1", Deadline, stopPublishing: true));
-        AssertInvariants(fleet, lossless: true);
-        ResilienceReport.Record(output, "flapping link pc2-bridge1 (4 x 400 ms down)", "recovery after the last flap", fleet.Now - healed, "ms");
+        Assert.True(await fleet.FlowingAgainAsync(Deadline), fleet.Describe());
+        AssertInvariants(fleet, lossless: false);
+        ResilienceReport.Record(output, "flapping link pc2-bridge1 (4 x 400 ms down)", "traffic flowing after the last flap", fleet.Now - healed, "ms");
+        ResilienceReport.Record(output, "flapping link pc2-bridge1 (4 x 400 ms down)", "events lost (non-durable path)", BridgeFleet.Agents.Sum(s => BridgeFleet.Agents.Sum(p => Math.Max(0, fleet.Lost(s, p)))), "events");
     }
 
     [Fact]
@@ -163,10 +164,10 @@ public sealed class BridgePartitionTests(ITestOutputHelper output)
         }
 
         var healed = fleet.Now;
-        Assert.True(await fleet.SettledAsync(fleet.Primary.State == BridgeState.Active ? "bridge1" : "bridge2", Deadline, stopPublishing: true));
+        Assert.True(await fleet.FlowingAgainAsync(Deadline), fleet.Describe());
         AssertInvariants(fleet, lossless: false);
         ResilienceReport.Record(output, "reset peers pc2-bridge1 (1 s)", "recovery after the resets stop", fleet.Now - healed, "ms");
-        ResilienceReport.Record(output, "reset peers pc2-bridge1 (1 s)", "events lost (non-durable path)", BridgeFleet.Agents.Sum(s => BridgeFleet.Agents.Sum(p => fleet.Lost(s, p))), "events");
+        ResilienceReport.Record(output, "reset peers pc2-bridge1 (1 s)", "events lost (non-durable path)", BridgeFleet.Agents.Sum(s => BridgeFleet.Agents.Sum(p => Math.Max(0, fleet.Lost(s, p)))), "events");
     }
 
     private static async Task<BridgeFleet> StartedAsync()
