@@ -21,6 +21,7 @@ public static class Program
             ["zmq"] = (Messaging.ZmqRunner.Usage, Messaging.ZmqRunner.RunAsync),
             ["rpc"] = (Messaging.RpcRunner.Usage, Messaging.RpcRunner.RunAsync),
             ["hosting"] = (Hosting.HostingRunner.Usage, Hosting.HostingRunner.RunAsync),
+            ["resilience"] = (Resilience.ResilienceRunner.Usage, Resilience.ResilienceRunner.RunAsync),
         };
 
     public static async Task<int> Main(string[] args)

@@ -196,6 +196,11 @@ public sealed partial class BridgePublisher : IDisposable
                         {
                             _bridges.TryGetValue(beacon!.Name, out var previous);
                             _bridges[beacon.Name] = (beacon, _clock.ElapsedMilliseconds, previous.Beacon?.State == beacon.State ? previous.Count + 1 : 1);
+                            if (beacon.State == BridgeState.Active && beacon.Epoch > Interlocked.Read(ref _epoch))
+                            {
+                                // A take-over: switch now rather than at the next heartbeat.
+                                nextHeartbeat = 0;
+                            }
                         }
 
                         while (frame.More && _beacons.TryReceive(frame, TimeSpan.Zero))
@@ -213,13 +218,15 @@ public sealed partial class BridgePublisher : IDisposable
 
     private void Tick(long now)
     {
-        // Follow the newest active bridge heard lately. A bridge is followed once two of its active
-        // beacons arrived, so the frontend connection made at the same time has its subscription.
+        // Follow the newest active bridge heard lately. The first bridge is followed once two of its
+        // active beacons arrived, so the frontend connection made at the same time has its
+        // subscription; after that, connections to every bridge exist and a take-over is followed at once.
         var timeoutMs = (long)_options.BridgeTimeout.TotalMilliseconds;
+        var beaconsNeeded = Interlocked.Read(ref _epoch) == 0 ? 2 : 1;
         (BridgeBeacon Beacon, long HeardAt, int Count)? best = null;
         foreach (var candidate in _bridges.Values)
         {
-            if (candidate.Beacon.State == BridgeState.Active && now - candidate.HeardAt < timeoutMs && candidate.Count >= 2 &&
+            if (candidate.Beacon.State == BridgeState.Active && now - candidate.HeardAt < timeoutMs && candidate.Count >= beaconsNeeded &&
                 (best is null || candidate.Beacon.Epoch > best.Value.Beacon.Epoch))
             {
                 best = candidate;
