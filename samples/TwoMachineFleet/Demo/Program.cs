@@ -2,22 +2,42 @@
 // mainpc (127.0.0.2) runs ModelAgent, pc2 (127.0.0.3) runs GatewayAgent, and every byte between
 // them goes through a fault proxy (Fleet.Sdk.Testing's FleetCluster). The demo calls the gateway,
 // which calls the model across machines; cuts the link and shows the gateway answering degraded
-// instead of hanging; heals it; then stops both agents with SIGTERM and checks their exit codes.
-// Exits 0 when every step behaved as described.
+// instead of hanging; heals it; places models on the two machines' GPUs (VRAM leases, variants, a
+// request that does not fit); then stops both agents with SIGTERM and checks their exit codes.
+// Embedded defaults (static discovery, in-process GPU ledger); with --redis, a real redis-server
+// behind the fault proxy holds the registry and the GPU ledger. Exits 0 when every step behaved as described.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json;
+using Fleet.Sdk.Config;
+using Fleet.Sdk.GpuScheduling;
 using Fleet.Sdk.Messaging;
 using Fleet.Sdk.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 var clock = Stopwatch.StartNew();
 var failures = new List<string>();
 var workDirectory = Directory.CreateTempSubdirectory("fleet-demo-").FullName;
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
+var useRedis = args.Contains("--redis");
+if (args.Except(["--redis"]).FirstOrDefault() is { } unknown)
+{
+    Console.Error.WriteLine($"error: unknown argument '{unknown}'. Usage: demo [--redis]  (--redis: a real redis-server holds the registry and the GPU ledger)");
+    return 2;
+}
+
 await using var cluster = await FleetCluster.StartAsync(["mainpc", "pc2"]);
+await using var redis = useRedis ? await RedisServer.StartAsync() : null;
+if (redis is not null)
+{
+    await cluster.AddRedisAsync(redis);
+}
+
 var mainpc = cluster["mainpc"].Address;
 var pc2 = cluster["pc2"].Address;
 int modelPort = FreePort(mainpc), modelHealth = FreePort(mainpc), gatewayPort = FreePort(pc2), gatewayHealth = FreePort(pc2);
@@ -25,6 +45,9 @@ await cluster.AddServiceAsync("mainpc", "ModelAgent", modelPort);
 var modelFromPc2 = cluster.GetAddress("pc2", "ModelAgent");
 
 Step($"Simulated machines: mainpc at {mainpc}, pc2 at {pc2}; pc2 reaches ModelAgent through the fault proxy at {modelFromPc2}.");
+Step(redis is null
+    ? "Embedded defaults: discovery from the topology, an in-process GPU ledger (run with --redis for a real Redis)."
+    : $"Redis at {redis.ConnectionString} on its own machine: the registry and the GPU ledger; each machine reaches it through its own link.");
 var variables = new Dictionary<string, string>
 {
     ["MAINPC_IP"] = mainpc.ToString(),
@@ -85,7 +108,10 @@ if (healed is { } answer)
 Expect(healed is not null, "after healing the model answers again");
 await ShowHealthAsync("GatewayAgent", new Uri($"http://{pc2}:{gatewayHealth}/health"));
 
-Step("4. Graceful shutdown: SIGTERM to both agents (drain, deregister, close sockets, flush logs).");
+Step("4. Models placed on the two machines' GPUs (RTX 4090 24 GB on mainpc, RTX 3060 12 GB on pc2; 512 MiB kept free on each).");
+await PlaceModelsAsync();
+
+Step("5. Graceful shutdown: SIGTERM to both agents (drain, deregister, close sockets, flush logs).");
 foreach (var (name, process) in new[] { ("GatewayAgent", gateway), ("ModelAgent", model) })
 {
     Terminate(process);
@@ -97,7 +123,7 @@ foreach (var (name, process) in new[] { ("GatewayAgent", gateway), ("ModelAgent"
 Console.WriteLine();
 if (failures.Count == 0)
 {
-    Step($"Done in {clock.Elapsed.TotalSeconds:0.0} s: calls across machines, degraded mode during the cut, recovery after the heal, clean shutdown. Agent logs: {workDirectory}");
+    Step($"Done in {clock.Elapsed.TotalSeconds:0.0} s: calls across machines, degraded mode during the cut, recovery after the heal, models placed on both GPUs, clean shutdown. Agent logs: {workDirectory}");
     return 0;
 }
 
@@ -132,6 +158,11 @@ Process StartAgent(string name, Dictionary<string, string> environment)
     info.ArgumentList.Add($"--Fleet:Agent:Name={name}");
     info.ArgumentList.Add($"--Fleet:Paths:Logs={Path.Combine(workDirectory, "logs")}");
     info.ArgumentList.Add("--Fleet:Logging:Console:Enabled=false");
+    if (redis is not null)
+    {
+        info.ArgumentList.Add($"--Fleet:Discovery:Redis:ConnectionString={cluster.GetAddress(name == "ModelAgent" ? "mainpc" : "pc2", "redis")}");
+    }
+
     foreach (var (key, value) in environment)
     {
         info.Environment[key] = value;
@@ -146,6 +177,71 @@ Process StartAgent(string name, Dictionary<string, string> environment)
     process.BeginErrorReadLine();
     Step($"Started {name} (pid {process.Id}).");
     return process;
+}
+
+async Task PlaceModelsAsync()
+{
+    var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = workDirectory });
+    var settings = new Dictionary<string, string?>
+    {
+        ["Fleet:Gpu:Ledger"] = redis is null ? "InProcess" : "Redis",
+        ["Fleet:Gpu:Machine"] = "mainpc",
+        ["Fleet:Gpu:RequireLiveMachine"] = "false",
+        ["Fleet:Gpu:ReportThisMachine"] = "false",
+        ["Fleet:Gpu:Devices:0:Machine"] = "mainpc",
+        ["Fleet:Gpu:Devices:0:Name"] = "RTX 4090",
+        ["Fleet:Gpu:Devices:0:VramMib"] = "24576",
+        ["Fleet:Gpu:Devices:1:Machine"] = "pc2",
+        ["Fleet:Gpu:Devices:1:Name"] = "RTX 3060",
+        ["Fleet:Gpu:Devices:1:VramMib"] = "12288",
+        ["Fleet:Discovery:Machine"] = "mainpc",
+    };
+    if (redis is not null)
+    {
+        settings["Fleet:Discovery:Redis:ConnectionString"] = cluster.GetAddress("mainpc", "redis");
+    }
+
+    builder.Configuration.AddInMemoryCollection(settings);
+    builder.Services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
+    builder.Services.AddFleetGpuScheduling();
+    using var gpuHost = builder.Build();
+    await gpuHost.StartAsync();
+    var scheduler = gpuHost.Services.GetRequiredService<IGpuScheduler>();
+    var leases = new List<GpuLease>();
+    var requests = new[]
+    {
+        (Request: new GpuRequest("llama-13b", 14336, Priority: 10) { Variant = "fp16", Fallbacks = [new GpuVariant("int8", 8192)] }, Expected: "mainpc"),
+        (Request: new GpuRequest("whisper-large", 10240, Priority: 5), Expected: "pc2"),
+        (Request: new GpuRequest("mistral-7b", 14336, Priority: 5) { Variant = "fp16", Fallbacks = [new GpuVariant("int8", 8192)] }, Expected: "mainpc"),
+        (Request: new GpuRequest("sdxl", 6144, Priority: 1), Expected: (string?)null),
+    };
+    foreach (var (request, expected) in requests)
+    {
+        var result = await scheduler.AcquireAsync(request, TimeSpan.Zero);
+        if (result.Lease is { } lease)
+        {
+            leases.Add(lease);
+            Step($"   {request.Workload}: {lease.Variant} ({lease.VramMib} MiB) on {lease.Machine} GPU {lease.GpuIndex}, fencing token {lease.FencingToken}");
+        }
+        else
+        {
+            Step($"   {request.Workload} ({request.VramMib} MiB): does not fit: {result.Reason}; candidates: {string.Join("; ", result.Candidates)}");
+        }
+
+        Expect(result.Lease?.Machine == expected, expected is null ? $"{request.Workload} is refused with the reason and the best candidates" : $"{request.Workload} is placed on {expected}");
+    }
+
+    foreach (var status in await scheduler.GetStatusAsync())
+    {
+        Step($"   {status.Machine} GPU {status.GpuIndex} {status.GpuName}: {status.ReservedMib} of {status.CapacityMib} MiB leased to {string.Join(", ", status.Leases.Select(l => $"{l.Workload}/{l.Variant}"))}");
+    }
+
+    foreach (var lease in leases)
+    {
+        await lease.DisposeAsync();
+    }
+
+    await gpuHost.StopAsync();
 }
 
 async Task WaitHealthyAsync(string name, Process process, Uri health, string status)
