@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Fleet.Sdk.Config;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,32 @@ public sealed class GpuSchedulingHostTests : IDisposable
         Assert.Equal(8000, mainpc.ReservedMib);
         Assert.True(await Poll.UntilAsync(() => _logs.Entries.Any(e => e.EventId.Id == 7010 && e.Message.Contains("18211 MiB in use but only 8000 MiB leased", StringComparison.Ordinal)), TimeSpan.FromSeconds(15)));
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task HealthCheck_HealthyWithLeasesThenDegradedUnderMemoryPressure()
+    {
+        using (var host = await StartAsync())
+        {
+            await using var lease = (await host.Services.GetRequiredService<IGpuScheduler>().AcquireAsync(new GpuRequest("llm", 8000))).Lease!;
+            var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+            var gpu = report.Entries["gpu"];
+            Assert.Equal(HealthStatus.Healthy, gpu.Status);
+            Assert.Equal("RTX 4090: 8000 of 24576 MiB leased (1 lease(s))", gpu.Data["mainpc/0"]);
+            await host.StopAsync();
+        }
+
+        var smi = Path.Combine(_root.Path, "nvidia-smi");
+        await File.WriteAllTextAsync(smi, "#!/bin/sh\necho '0, GPU-5f3c1d2e, NVIDIA GeForce RTX 4090, 24564, 18211'\n");
+        File.SetUnixFileMode(smi, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var pressured = await StartAsync(("Fleet:Gpu:NvidiaSmiPath", smi), ("Fleet:Gpu:UsageInterval", "00:00:00.200"));
+        var health = pressured.Services.GetRequiredService<HealthCheckService>();
+
+        HealthReportEntry entry = default;
+        Assert.True(await Poll.UntilAsync(async () => (entry = (await health.CheckHealthAsync()).Entries["gpu"]).Status == HealthStatus.Degraded, TimeSpan.FromSeconds(15)));
+        Assert.Contains("memory pressure on mainpc/0 (18211 MiB in use, 0 leased)", entry.Description, StringComparison.Ordinal);
+        await pressured.StopAsync();
     }
 
     [Fact]
@@ -122,6 +149,7 @@ public sealed class GpuSchedulingHostTests : IDisposable
         builder.Logging.AddProvider(_logs);
         builder.Services.AddMetrics();
         builder.Services.AddFleetGpuScheduling();
+        builder.Services.AddHealthChecks().AddFleetGpuScheduling();
         var host = builder.Build();
         await host.StartAsync();
         return host;

@@ -103,6 +103,9 @@ public sealed class RedisServerTests
         var child = int.Parse((await parent.StandardOutput.ReadLineAsync())!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.False(HasExited(child));
 
+        // setpriv arms the death signal, then becomes sleep: killing the parent before that would
+        // test nothing (a loaded machine showed the race), so wait until the child is sleep.
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult(Command(child) == "sleep"), TimeSpan.FromSeconds(10)), $"pid {child} never became sleep");
         parent.Kill();
         await parent.WaitForExitAsync();
 
@@ -124,6 +127,18 @@ public sealed class RedisServerTests
 
         Assert.Contains("/nonexistent/redis-server", error.Message, StringComparison.Ordinal);
         Assert.Contains("ExecutablePath", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string? Command(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static bool HasExited(int pid)
