@@ -29,7 +29,7 @@ public sealed class BridgeCommandTests
             Assert.Contains("p stopped after forwarding", primaryOutput.ToString(), StringComparison.Ordinal);
 
             // With no client voting, the backup waits: a silent primary alone is not proof it is gone for the clients.
-            var alone = await CliRunner.RunAsync("bridge", "status", Endpoint(3), "--wait-ms", "400");
+            var alone = await CliRunner.RunAsync("bridge", "status", Endpoint(3), "--wait-ms", "1500");
             Assert.Equal(ExitCodes.Problems, alone.ExitCode);
             Assert.Contains("0 active", alone.Error, StringComparison.Ordinal);
         }

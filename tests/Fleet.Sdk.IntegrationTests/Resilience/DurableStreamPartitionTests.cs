@@ -183,9 +183,9 @@ public sealed class DurableStreamPartitionTests(ITestOutputHelper output)
             Assert.All(_acked, pair => Assert.Equal(1, pair.Value));
             var info = await Streams("mainpc").Open(StreamName).GetInfoAsync(Group);
             Assert.Equal(0, info.Pending);
-            Assert.True(_slowestCallMs < 5000, $"a durable stream call took {_slowestCallMs} ms; calls must end at their deadline (1 s operation timeout)");
+            Assert.True(_slowestCallMs < 8000, $"a durable stream call took {_slowestCallMs} ms; reads end at their 1 s operation timeout and acknowledgements retry for at most 4 s");
             ResilienceReport.Record(output, scenario, "every event acknowledged once, after the heal, in", recovery, "ms");
-            ResilienceReport.Record(output, scenario, "slowest single read or acknowledgement", _slowestCallMs, "ms");
+            ResilienceReport.Record(output, scenario, "slowest read, or acknowledgement with its retries (deadline 4 s)", _slowestCallMs, "ms");
         }
 
         public async ValueTask DisposeAsync()
