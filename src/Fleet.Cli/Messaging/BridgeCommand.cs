@@ -197,7 +197,7 @@ internal static class BridgeCommand
                 {
                     lock (output)
                     {
-                        output.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {logLevel.ToString().ToLowerInvariant()}: {formatter(state, exception)}");
+                        output.WriteLine($"{TimeProvider.System.GetUtcNow():HH:mm:ss.fff} {logLevel.ToString().ToLowerInvariant()}: {formatter(state, exception)}");
                         output.Flush();
                     }
                 }

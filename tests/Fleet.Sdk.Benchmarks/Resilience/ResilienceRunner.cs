@@ -277,15 +277,9 @@ internal static class ResilienceRunner
 
     private static void Wait(Func<bool> condition, string what)
     {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
+        if (!SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(20)))
         {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                throw new TimeoutException($"timed out waiting for {what}");
-            }
-
-            Thread.Sleep(10);
+            throw new TimeoutException($"timed out waiting for {what}");
         }
     }
 
