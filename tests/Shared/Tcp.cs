@@ -122,10 +122,10 @@ internal enum ReadEnd
 
 internal static class Tcp
 {
-    /// <summary>A loopback port free right now (bound and released), for servers that must know each other's ports before they start.</summary>
-    public static int FreePort()
+    /// <summary>A port free right now on <paramref name="address"/> (loopback by default), bound and released, for servers that must know each other's ports before they start.</summary>
+    public static int FreePort(IPAddress? address = null)
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        using var listener = new System.Net.Sockets.TcpListener(address ?? IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }

@@ -8,8 +8,6 @@ namespace Fleet.Sdk.Events;
 /// <summary>One durable stream: append events, read them through consumer groups.</summary>
 public sealed partial class DurableStream
 {
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
     private readonly DurableStreams _owner;
 
     internal DurableStream(DurableStreams owner, string name)
@@ -65,40 +63,35 @@ public sealed partial class DurableStream
             NotifyChannel,
         ];
 
-        var time = _owner.TimeProvider;
-        var started = time.GetTimestamp();
-        var backoff = FirstBackoff;
-        var attempts = 0;
+        var retry = new RetryBudget(_owner.TimeProvider, options.AppendDeadline);
         while (true)
         {
-            attempts++;
+            retry.Attempt();
             try
             {
-                var reply = await _owner.Redis.EvaluateAsync(DurableStreamScripts.Append, keys, arguments, options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+                var reply = await EvaluateAsync(DurableStreamScripts.Append, keys, arguments, "append an event", cancellationToken).ConfigureAwait(false);
                 _owner.Metrics.Appended.Add(1);
-                if (attempts > 1)
+                if (retry.Attempts > 1)
                 {
-                    LogAppendRecovered(_owner.Logger, Name, attempts, (long)time.GetElapsedTime(started).TotalMilliseconds);
+                    LogAppendRecovered(_owner.Logger, Name, retry.Attempts, (long)retry.Elapsed.TotalMilliseconds);
                 }
 
                 return reply.AsText() ?? throw new InvalidOperationException($"Redis gave no id for an append to stream '{Name}' ({reply}).");
             }
-            catch (DiscoveryUnavailableException ex)
+            catch (DurableStreamUnavailableException ex)
             {
-                var remaining = options.AppendDeadline - time.GetElapsedTime(started);
-                if (remaining <= TimeSpan.Zero)
+                var reason = ex.InnerException?.Message ?? ex.Message;
+                if (retry.Expired)
                 {
-                    LogAppendFailed(_owner.Logger, Name, attempts, ex.Message);
+                    LogAppendFailed(_owner.Logger, Name, retry.Attempts, reason);
                     throw new DurableStreamUnavailableException(
-                        $"Appending to durable stream '{Name}' failed for {options.AppendDeadline.TotalSeconds:0.#} s ({attempts} attempts): {ex.Message} Append it again with the same idempotency key ('{key}') once Redis is back; it will be stored once.",
-                        ex);
+                        $"Appending to durable stream '{Name}' failed for {options.AppendDeadline.TotalSeconds:0.#} s ({retry.Attempts} attempts): {reason} Append it again with the same idempotency key ('{key}') once Redis is back; it will be stored once.",
+                        ex.InnerException ?? ex);
                 }
 
                 _owner.Metrics.AppendRetries.Add(1);
-                LogAppendRetry(_owner.Logger, Name, attempts, ex.Message);
-                var delay = Jitter(backoff < remaining ? backoff : remaining);
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-                backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+                LogAppendRetry(_owner.Logger, Name, retry.Attempts, reason);
+                await retry.DelayAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -133,15 +126,18 @@ public sealed partial class DurableStream
     public async Task<DurableStreamInfo> GetInfoAsync(string group, CancellationToken cancellationToken = default)
     {
         DurableStreamNames.Validate(group, "consumer group name", nameof(group));
-        var reply = await EvaluateAsync(DurableStreamScripts.Info, [group], "read its figures", cancellationToken).ConfigureAwait(false);
+        var reply = await EvaluateAsync(DurableStreamScripts.Info, [Key], [group], "read its figures", cancellationToken).ConfigureAwait(false);
         return new DurableStreamInfo(reply.Items[0].Integer, reply.Items[1].Integer, reply.Items[2].Integer);
     }
 
-    internal async Task<RedisReply> EvaluateAsync(string script, string[] arguments, string what, CancellationToken cancellationToken)
+    internal Task<RedisReply> EvaluateAsync(string script, string[] arguments, string what, CancellationToken cancellationToken) =>
+        EvaluateAsync(script, [Key], arguments, what, cancellationToken);
+
+    private async Task<RedisReply> EvaluateAsync(string script, string[] keys, string[] arguments, string what, CancellationToken cancellationToken)
     {
         try
         {
-            var reply = await _owner.Redis.EvaluateAsync(script, [Key], arguments, _owner.Options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var reply = await _owner.Redis.EvaluateAsync(script, keys, arguments, _owner.Options.OperationTimeout, cancellationToken).ConfigureAwait(false);
             if (reply.Kind == RedisReplyKind.Error)
             {
                 throw new InvalidOperationException($"Redis refused to {what} on durable stream '{Name}': {reply.Text}");
@@ -154,8 +150,6 @@ public sealed partial class DurableStream
             throw new DurableStreamUnavailableException($"Could not {what} on durable stream '{Name}': {ex.Message}", ex);
         }
     }
-
-    private static TimeSpan Jitter(TimeSpan delay) => delay * (0.5 + (Random.Shared.NextDouble() / 2));
 
     [LoggerMessage(EventId = 9110, Level = LogLevel.Debug, Message = "Append to durable stream {Stream} failed (attempt {Attempt}), retrying: {Reason}")]
     private static partial void LogAppendRetry(ILogger logger, string stream, int attempt, string reason);

@@ -123,8 +123,7 @@ public sealed partial class DurableStreamConsumer : IDisposable
         }
 
         var owner = _stream.Owner;
-        var started = owner.TimeProvider.GetTimestamp();
-        var backoff = TimeSpan.FromMilliseconds(50);
+        var retry = new RetryBudget(owner.TimeProvider, owner.Options.AckDeadline);
         while (true)
         {
             RedisReply reply;
@@ -132,10 +131,9 @@ public sealed partial class DurableStreamConsumer : IDisposable
             {
                 reply = await _stream.EvaluateAsync(DurableStreamScripts.Ack, [Group, Name, durableEvent.Id], "acknowledge an event", cancellationToken).ConfigureAwait(false);
             }
-            catch (DurableStreamUnavailableException) when (owner.TimeProvider.GetElapsedTime(started) + backoff < owner.Options.AckDeadline)
+            catch (DurableStreamUnavailableException) when (!retry.Expired)
             {
-                await Task.Delay(backoff, owner.TimeProvider, cancellationToken).ConfigureAwait(false);
-                backoff = backoff * 2 < TimeSpan.FromSeconds(1) ? backoff * 2 : TimeSpan.FromSeconds(1);
+                await retry.DelayAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
 

@@ -161,14 +161,7 @@ public sealed partial class BridgePublisher : IDisposable
         _beacons.Dispose();
     }
 
-    internal static void ThrowIfInvalid(FleetBridgeClientOptions options)
-    {
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("The bridge client is not configured correctly:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems), nameof(options));
-        }
-    }
+    internal static void ThrowIfInvalid(FleetBridgeClientOptions options) => BridgeProblems.ThrowIfAny(options.Validate(), "bridge client", nameof(options));
 
     private void Run()
     {

@@ -46,11 +46,7 @@ public sealed partial class FleetBridge : IDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("The bridge is not configured correctly:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems), nameof(options));
-        }
+        BridgeProblems.ThrowIfAny(options.Validate(), "bridge", nameof(options));
 
         _context = context;
         _options = options;

@@ -67,19 +67,11 @@ internal sealed class FleetBridgeHostedService(FleetBridge bridge) : IHostedServ
 /// <summary>Validates <see cref="FleetBridgeOptions"/> at start-up, every problem at once.</summary>
 internal sealed class FleetBridgeOptionsValidator : IValidateOptions<FleetBridgeOptions>
 {
-    public ValidateOptionsResult Validate(string? name, FleetBridgeOptions options)
-    {
-        var problems = options.Validate();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
+    public ValidateOptionsResult Validate(string? name, FleetBridgeOptions options) => BridgeProblems.ToResult(options.Validate());
 }
 
 /// <summary>Validates <see cref="FleetBridgeClientOptions"/> at start-up, every problem at once.</summary>
 internal sealed class FleetBridgeClientOptionsValidator : IValidateOptions<FleetBridgeClientOptions>
 {
-    public ValidateOptionsResult Validate(string? name, FleetBridgeClientOptions options)
-    {
-        var problems = options.Validate();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
+    public ValidateOptionsResult Validate(string? name, FleetBridgeClientOptions options) => BridgeProblems.ToResult(options.Validate());
 }

@@ -45,7 +45,13 @@ internal static class DiscoveryRunner
                 }
             }
         });
-        await Task.Delay(500);
+
+        // The watch is live once it reports a first registration.
+        await mainpc.RegisterAsync(new ServiceInstance { ServiceName = "Propagation", InstanceId = "warm-up", Machine = "mainpc" }, "owner", TimeSpan.FromMinutes(1));
+        if (!SpinWait.SpinUntil(() => seen.ContainsKey("warm-up"), TimeSpan.FromSeconds(10)))
+        {
+            throw new TimeoutException("pc2's watch never reported the warm-up registration");
+        }
 
         var latencies = new List<double>(samples);
         for (var i = 0; i < samples + 10; i++)

@@ -31,21 +31,18 @@ internal sealed class DiscoveryMachine : IAsyncDisposable
     public static async Task<DiscoveryMachine> StartAsync(FleetCluster cluster, string machine, string fleet)
     {
         var root = new TempDirectory();
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root.Path });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Fleet:Discovery:Redis:ConnectionString"] = cluster.GetAddress(machine, "redis"),
-            ["Fleet:Discovery:Redis:FleetName"] = fleet,
-            ["Fleet:Discovery:Redis:ConnectTimeout"] = "00:00:01",
-            ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:03",
-            ["Fleet:Discovery:Machine"] = machine,
-            ["Fleet:Discovery:Ttl"] = Ttl.ToString(),
-            ["Fleet:Discovery:HeartbeatInterval"] = Heartbeat.ToString(),
-        });
-        builder.Services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
-        builder.Services.AddFleetDiscovery();
-        var host = builder.Build();
-        await host.StartAsync();
+        var host = await ClusterHost.StartAsync(
+            cluster,
+            machine,
+            fleet,
+            root.Path,
+            new Dictionary<string, string?>
+            {
+                ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:03",
+                ["Fleet:Discovery:Ttl"] = Ttl.ToString(),
+                ["Fleet:Discovery:HeartbeatInterval"] = Heartbeat.ToString(),
+            },
+            static services => services.AddFleetDiscovery());
         return new DiscoveryMachine(host, root, machine);
     }
 

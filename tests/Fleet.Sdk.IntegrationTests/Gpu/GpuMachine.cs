@@ -33,31 +33,27 @@ internal sealed class GpuMachine : IAsyncDisposable
     public static async Task<GpuMachine> StartAsync(FleetCluster cluster, string machine, string fleet)
     {
         var root = new TempDirectory();
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root.Path });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Fleet:Discovery:Redis:ConnectionString"] = cluster.GetAddress(machine, "redis"),
-            ["Fleet:Discovery:Redis:FleetName"] = fleet,
-            ["Fleet:Discovery:Redis:ConnectTimeout"] = "00:00:01",
-            ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:01",
-            ["Fleet:Discovery:Machine"] = machine,
-            ["Fleet:Discovery:Ttl"] = Ttl.ToString(),
-            ["Fleet:Discovery:HeartbeatInterval"] = "00:00:00.500",
-            ["Fleet:Gpu:LeaseTtl"] = Ttl.ToString(),
-            ["Fleet:Gpu:RenewInterval"] = "00:00:00.500",
-            ["Fleet:Gpu:PreemptionGrace"] = "00:00:01",
-            ["Fleet:Gpu:RetryInterval"] = "00:00:00.100",
-            ["Fleet:Gpu:Devices:0:Machine"] = "mainpc",
-            ["Fleet:Gpu:Devices:0:Name"] = "RTX 4090",
-            ["Fleet:Gpu:Devices:0:VramMib"] = "24576",
-            ["Fleet:Gpu:Devices:1:Machine"] = "pc2",
-            ["Fleet:Gpu:Devices:1:Name"] = "RTX 3060",
-            ["Fleet:Gpu:Devices:1:VramMib"] = "12288",
-        });
-        builder.Services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
-        builder.Services.AddFleetGpuScheduling();
-        var host = builder.Build();
-        await host.StartAsync();
+        var host = await ClusterHost.StartAsync(
+            cluster,
+            machine,
+            fleet,
+            root.Path,
+            new Dictionary<string, string?>
+            {
+                ["Fleet:Discovery:Ttl"] = Ttl.ToString(),
+                ["Fleet:Discovery:HeartbeatInterval"] = "00:00:00.500",
+                ["Fleet:Gpu:LeaseTtl"] = Ttl.ToString(),
+                ["Fleet:Gpu:RenewInterval"] = "00:00:00.500",
+                ["Fleet:Gpu:PreemptionGrace"] = "00:00:01",
+                ["Fleet:Gpu:RetryInterval"] = "00:00:00.100",
+                ["Fleet:Gpu:Devices:0:Machine"] = "mainpc",
+                ["Fleet:Gpu:Devices:0:Name"] = "RTX 4090",
+                ["Fleet:Gpu:Devices:0:VramMib"] = "24576",
+                ["Fleet:Gpu:Devices:1:Machine"] = "pc2",
+                ["Fleet:Gpu:Devices:1:Name"] = "RTX 3060",
+                ["Fleet:Gpu:Devices:1:VramMib"] = "12288",
+            },
+            static services => services.AddFleetGpuScheduling());
         return new GpuMachine(host, root, machine);
     }
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Fleet.Sdk.Messaging;
 using Fleet.Sdk.Testing;
 
@@ -119,6 +118,9 @@ internal sealed class BridgeFleet : IAsyncDisposable
         $"bridge1 {Primary.State} epoch {Primary.Epoch}, bridge2 {Backup.State} epoch {Backup.Epoch}; publishers follow " +
         string.Join(", ", Agents.Select(a => $"{a}: {Publisher(a).ActiveBridge ?? "none"}"));
 
+    /// <summary>Gets the events lost on the way from any publisher to any subscriber.</summary>
+    public long TotalLost => Agents.Sum(s => Agents.Sum(p => Math.Max(0, Lost(s, p))));
+
     /// <summary>Events published by <paramref name="publisher"/> that <paramref name="subscriber"/> never received.</summary>
     public long Lost(string subscriber, string publisher) => _published[publisher] - Subscriber(subscriber).Count(Publisher(publisher).PublisherId);
 
@@ -188,7 +190,7 @@ internal sealed class BridgeFleet : IAsyncDisposable
         foreach (var machine in new[] { "bridge1", "bridge2" })
         {
             var address = Cluster[machine].Address;
-            _ports[machine] = (FreePort(address), FreePort(address));
+            _ports[machine] = (Tcp.FreePort(address), Tcp.FreePort(address));
             await Cluster.AddServiceAsync(machine, "front", _ports[machine].Front);
             await Cluster.AddServiceAsync(machine, "back", _ports[machine].Back);
         }
@@ -202,7 +204,7 @@ internal sealed class BridgeFleet : IAsyncDisposable
                 Role = role,
                 FrontendEndpoint = $"tcp://{address}:{_ports[machine].Front}",
                 BackendEndpoint = $"tcp://{address}:{_ports[machine].Back}",
-                PeerEndpoint = Tcp(Cluster.GetEndPoint(machine, "back", peer)),
+                PeerEndpoint = ZmqEndpoint(Cluster.GetEndPoint(machine, "back", peer)),
             });
             bridge.Start();
             _bridges[machine] = bridge;
@@ -216,7 +218,7 @@ internal sealed class BridgeFleet : IAsyncDisposable
             var options = new FleetBridgeClientOptions();
             foreach (var bridge in new[] { "bridge1", "bridge2" })
             {
-                options.Bridges.Add(new BridgeEndpoint { Frontend = Tcp(Cluster.GetEndPoint(machine, "front", bridge)), Backend = Tcp(Cluster.GetEndPoint(machine, "back", bridge)) });
+                options.Bridges.Add(new BridgeEndpoint { Frontend = ZmqEndpoint(Cluster.GetEndPoint(machine, "front", bridge)), Backend = ZmqEndpoint(Cluster.GetEndPoint(machine, "back", bridge)) });
             }
 
             _publishers[machine] = new BridgePublisher(Context(machine), options);
@@ -255,14 +257,7 @@ internal sealed class BridgeFleet : IAsyncDisposable
         }
     }
 
-    private static string Tcp(IPEndPoint endPoint) => $"tcp://{endPoint.Address}:{endPoint.Port}";
-
-    private static int FreePort(IPAddress address)
-    {
-        using var listener = new TcpListener(address, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static string ZmqEndpoint(IPEndPoint endPoint) => $"tcp://{endPoint.Address}:{endPoint.Port}";
 
     /// <summary>One agent's subscriber: which events arrived, when, and whether any arrived twice.</summary>
     internal sealed class Recorder(BridgeSubscriber subscriber) : IDisposable

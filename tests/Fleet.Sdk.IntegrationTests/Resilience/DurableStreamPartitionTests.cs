@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Fleet.Sdk.Config;
 using Fleet.Sdk.Events;
 using Fleet.Sdk.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
@@ -113,23 +111,18 @@ public sealed class DurableStreamPartitionTests(ITestOutputHelper output)
             {
                 var root = new TempDirectory();
                 fleet._roots.Add(root);
-                var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root.Path });
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Fleet:Discovery:Redis:ConnectionString"] = cluster.GetAddress(machine, "redis"),
-                    ["Fleet:Discovery:Redis:FleetName"] = name,
-                    ["Fleet:Discovery:Redis:ConnectTimeout"] = "00:00:01",
-                    ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:01",
-                    ["Fleet:Discovery:Machine"] = machine,
-                    ["Fleet:Events:Durable:OperationTimeout"] = "00:00:01",
-                    ["Fleet:Events:Durable:ClaimAfter"] = "00:00:05",
-                    ["Fleet:Events:Durable:AckDeadline"] = "00:00:04",
-                });
-                builder.Services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
-                builder.Services.AddFleetDurableStreams();
-                var host = builder.Build();
-                await host.StartAsync();
-                fleet._hosts[machine] = host;
+                fleet._hosts[machine] = await ClusterHost.StartAsync(
+                    cluster,
+                    machine,
+                    name,
+                    root.Path,
+                    new Dictionary<string, string?>
+                    {
+                        ["Fleet:Events:Durable:OperationTimeout"] = "00:00:01",
+                        ["Fleet:Events:Durable:ClaimAfter"] = "00:00:05",
+                        ["Fleet:Events:Durable:AckDeadline"] = "00:00:04",
+                    },
+                    static services => services.AddFleetDurableStreams());
             }
 
             return fleet;
