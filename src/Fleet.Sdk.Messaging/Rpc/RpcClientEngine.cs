@@ -148,7 +148,7 @@ internal sealed partial class RpcClientEngine : IDisposable
             {
                 foreach (var endpoint in _endpoints)
                 {
-                    poller.SetEvents(endpoint.SocketIndex, endpoint.Outbox.Count > 0 ? ZmqPollEvents.In | ZmqPollEvents.Out : ZmqPollEvents.In);
+                    poller.SetEvents(endpoint.SocketIndex, endpoint.Connected && endpoint.Outbox.Count > 0 ? ZmqPollEvents.In | ZmqPollEvents.Out : ZmqPollEvents.In);
                 }
 
                 poller.Poll(Timeout.InfiniteTimeSpan);
@@ -242,10 +242,12 @@ internal sealed partial class RpcClientEngine : IDisposable
         return true;
     }
 
-    /// <summary>Moves queued requests into the socket while it accepts them (ZMQ_IMMEDIATE: only once connected).</summary>
+    /// <summary>Moves queued requests into the socket while its connection is up and it accepts them.</summary>
     private void Flush(EndpointState endpoint)
     {
-        while (endpoint.Outbox.TryPeek(out var call))
+        // Requests are handed to libzmq only over a live connection: one queued for a dead peer stays ours, to fail
+        // or fail over, and is never delivered late after a reconnection.
+        while (endpoint.Connected && endpoint.Outbox.TryPeek(out var call))
         {
             if (!_pending.ContainsKey(call.Id))
             {
@@ -266,6 +268,7 @@ internal sealed partial class RpcClientEngine : IDisposable
 
             endpoint.Outbox.Dequeue();
             endpoint.Sent.Add(call.Id);
+            endpoint.Written = true;
         }
     }
 
@@ -360,7 +363,19 @@ internal sealed partial class RpcClientEngine : IDisposable
                     break;
                 case ZmqMonitorEvents.Disconnected:
                     endpoint.Connected = false;
+
+                    // A peer that replies and then closes (an agent finishing its last request while it stops)
+                    // has its reply in the socket's queue before the disconnect is reported: take it first.
+                    ReadReplies(endpoint);
                     FailSent(endpoint, AgentRpcErrorCodes.Unavailable, $"{endpoint.Endpoint}: the connection was lost before the reply came.");
+                    if (endpoint.Written)
+                    {
+                        // A request written to the lost connection (answered, failed here, or already given up) may not
+                        // have left libzmq's queue. A fresh connection drops it, so it is never delivered late once
+                        // libzmq reconnects. Writing needs a completed handshake, so this cannot loop on a bad peer.
+                        endpoint.Renew();
+                    }
+
                     break;
                 case ZmqMonitorEvents.ConnectRetried:
                     FailQueued(endpoint, AgentRpcErrorCodes.Unavailable, $"{endpoint.Endpoint}: cannot connect (refused or unreachable); libzmq keeps retrying.");
@@ -450,7 +465,11 @@ internal sealed partial class RpcClientEngine : IDisposable
 
         public HashSet<ulong> Sent { get; } = [];
 
+        /// <summary>Gets or sets a value indicating whether the handshake of the current connection completed.</summary>
         public bool Connected { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether a request was written since the connection was last renewed.</summary>
+        public bool Written { get; set; }
 
         /// <summary>Gets or sets why the server refused this client's key, until the next reconnection.</summary>
         public string? Refusal { get; set; }
@@ -467,8 +486,9 @@ internal sealed partial class RpcClientEngine : IDisposable
             ZmqMonitor? monitor = null;
             try
             {
-                // Queue only to a live connection: a request for a dead peer stays ours, to fail or fail over.
-                socket.Immediate = true;
+                // Not ZMQ_IMMEDIATE: with it, libzmq discards replies not yet read when the connection drops (a peer
+                // that answers and then stops). The engine itself sends only over a live connection (Flush).
+                socket.Immediate = false;
                 socket.Linger = TimeSpan.Zero;
                 secure?.Invoke(socket);
                 monitor = socket.Monitor(ZmqMonitorEvents.HandshakeSucceeded | ZmqMonitorEvents.Disconnected | ZmqMonitorEvents.ConnectRetried |
@@ -488,6 +508,13 @@ internal sealed partial class RpcClientEngine : IDisposable
         public void Reconnect()
         {
             Refusal = null;
+            Renew();
+        }
+
+        /// <summary>Replaces the connection; whatever libzmq still held for the old one is dropped (linger zero).</summary>
+        public void Renew()
+        {
+            Written = false;
             Socket.TryDisconnect(Endpoint);
             Socket.Connect(Endpoint);
         }

@@ -107,11 +107,13 @@ public readonly record struct ZmqMonitorEvent(ZmqMonitorEvents Event, int Value,
 /// </summary>
 public sealed class ZmqMonitor : IDisposable
 {
+    private readonly ZmqSocket _monitored;
     private readonly ZmqSocket _pair;
     private readonly ZmqFrame _frame = new();
 
-    internal ZmqMonitor(ZmqSocket pair)
+    internal ZmqMonitor(ZmqSocket monitored, ZmqSocket pair)
     {
+        _monitored = monitored;
         _pair = pair;
     }
 
@@ -155,9 +157,17 @@ public sealed class ZmqMonitor : IDisposable
         return true;
     }
 
-    /// <summary>Stops reading events.</summary>
+    /// <summary>Stops the monitor, then stops reading events. Safe before or after the monitored socket is closed.</summary>
     public void Dispose()
     {
+        // Stop libzmq writing first: an event written to a monitor nobody reads any more blocks the context's I/O thread.
+        // Reading what is queued first keeps the monitor's queue short of its limit, where the MonitorStopped event
+        // libzmq writes on stopping would block this thread.
+        while (_pair.TryReceive(_frame, TimeSpan.Zero))
+        {
+        }
+
+        _monitored.StopMonitor();
         _pair.Dispose();
         _frame.Dispose();
     }

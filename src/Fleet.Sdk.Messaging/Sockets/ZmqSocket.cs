@@ -226,12 +226,35 @@ public sealed unsafe partial class ZmqSocket : IZmqSocket
         {
             pair.Linger = TimeSpan.Zero;
             pair.Connect(endpoint);
-            return new ZmqMonitor(pair);
+            return new ZmqMonitor(this, pair);
         }
         catch
         {
             pair.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Stops the monitor of this socket, if it still has one. libzmq's I/O thread writes events to the monitor with a
+    /// blocking send: once the reading side is closed, the next event would block that thread, and with it every
+    /// connection of the context.
+    /// </summary>
+    internal void StopMonitor()
+    {
+        if (_handle.IsClosed)
+        {
+            return;
+        }
+
+        try
+        {
+            LibZmq.zmq_socket_monitor(_handle, null, 0);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed meanwhile: closing stopped the monitor.
+            return;
         }
     }
 

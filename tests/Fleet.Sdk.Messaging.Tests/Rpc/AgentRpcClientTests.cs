@@ -174,6 +174,38 @@ public sealed class AgentRpcClientTests : IDisposable
     }
 
     [Fact]
+    public async Task CallAsync_PeerRepliesThenClosesAtOnce_ReplyDelivered()
+    {
+        // An agent finishing its last request while it stops: the reply and the disconnect reach the client
+        // together. Each round is a race the client must win every time; the reply must never be reported lost.
+        for (var round = 0; round < 40; round++)
+        {
+            using var server = _context.CreateSocket(ZmqSocketType.Router);
+            var endpoint = server.Bind("tcp://127.0.0.1:*");
+            using var client = Client(AgentRpcProtocol.Legacy, endpoint, o =>
+            {
+                o.Timeout = TimeSpan.FromSeconds(5);
+                o.MaxRetries = 0;
+            });
+
+            var call = client.CallAsync("echo", new { round });
+            List<byte[]>? request = null;
+            Assert.True(await Eventually.TrueAsync(() => call.IsCompleted || server.TryReceiveMultipartBytes(TimeSpan.Zero, out request)), $"round {round}: no request");
+            if (request is null)
+            {
+                await call;
+            }
+
+            request![^1] = JsonSerializer.SerializeToUtf8Bytes(new { round });
+            server.SendMultipart(request);
+            server.Dispose();
+
+            var reply = await call;
+            Assert.Equal(round, reply.GetProperty("round").GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task CallAsync_ManyConcurrentCallers_EachGetsItsOwnReply()
     {
         using var client = Client(AgentRpcProtocol.Fleet, _server.Endpoint);

@@ -281,6 +281,51 @@ public sealed class ZmqSocketTests : IDisposable
     }
 
     [Fact]
+    public async Task Monitor_DisposedWhileSocketStillReportsEvents_ContextKeepsWorking()
+    {
+        // A peer that accepts and hangs up at once: the dealer reconnects every 10 ms, and each attempt is an event.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = 0;
+        using var stop = new CancellationTokenSource();
+        var acceptLoop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var peer = await listener.AcceptSocketAsync(stop.Token);
+                Interlocked.Increment(ref accepted);
+            }
+        });
+        using var dealer = _context.CreateSocket(ZmqSocketType.Dealer);
+        dealer.ReconnectInterval = TimeSpan.FromMilliseconds(10);
+        var monitor = dealer.Monitor();
+        dealer.Connect($"tcp://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}");
+        Assert.True(monitor.TryReceive(Wait, out _));
+
+        monitor.Dispose();
+        var before = Volatile.Read(ref accepted);
+
+        // Were libzmq still writing events to the closed monitor, its I/O thread would block on the first one:
+        // no more reconnections, and no other connection of the context would work either.
+        var deadline = DateTime.UtcNow + Wait;
+        while (Volatile.Read(ref accepted) < before + 5 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        using var pull = _context.CreateSocket(ZmqSocketType.Pull);
+        using var push = _context.CreateSocket(ZmqSocketType.Push);
+        push.Connect(pull.Bind("tcp://127.0.0.1:*"));
+        Assert.True(push.TrySend("after"u8, Wait));
+        Assert.True(pull.TryReceiveFrameString(Wait, out var text));
+        Assert.Equal("after", text);
+        Assert.True(Volatile.Read(ref accepted) >= before + 5, $"the dealer stopped reconnecting after {accepted - before} attempts: the I/O thread is blocked");
+        await stop.CancelAsync();
+        listener.Stop();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acceptLoop);
+    }
+
+    [Fact]
     public void Poller_TwoSockets_ReportsTheReadyOne()
     {
         using var quiet = _context.CreateSocket(ZmqSocketType.Pull);
