@@ -93,6 +93,34 @@ public sealed class RedisProviderTests(RedisFixture redis) : IDisposable
         Assert.Contains("Fleet:Discovery:Redis:ConnectionString", error.Message, StringComparison.Ordinal);
     }
 
+    [RequiresRedisServerFact]
+    public async Task FirstCalls_RedisNeverAnswers_EachFailsAtItsOwnTimeoutNoThreadWaitsForTheConnect()
+    {
+        // The kernel completes TCP handshakes for this listener, which never accepts or answers: StackExchange.Redis
+        // waits its whole ConnectTimeout (5 s) for the server's reply.
+        var hole = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        hole.Start();
+        try
+        {
+            var connection = redis.Connect(connectionString: $"127.0.0.1:{((System.Net.IPEndPoint)hole.LocalEndpoint).Port}", timeout: TimeSpan.FromSeconds(5));
+            _disposables.Add(connection);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+
+            var calls = Enumerable.Range(0, 32).Select(_ => Task.Run(() => connection.PingAsync(TimeSpan.FromMilliseconds(300)))).ToArray();
+            var outcomes = await Task.WhenAll(calls.Select(call => Record.ExceptionAsync(() => call)));
+
+            Assert.All(outcomes, error => Assert.IsType<DiscoveryUnavailableException>(error));
+            Assert.False(connection.IsConnected);
+
+            // Each call ends at its own 300 ms timeout; none waits for the 5 s connect (tolerant bound for a loaded machine).
+            Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            hole.Stop();
+        }
+    }
+
     private (FleetRedisConnection Connection, RedisDiscoveryProvider Provider, DiscoveryMetrics Metrics) Create()
     {
         var connection = redis.Connect();

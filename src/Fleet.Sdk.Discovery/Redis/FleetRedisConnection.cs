@@ -7,34 +7,40 @@ namespace Fleet.Sdk.Discovery;
 
 /// <summary>
 /// <see cref="IFleetRedis"/> on one StackExchange.Redis multiplexer per service provider (one per
-/// process in an agent), connected lazily, never aborting on a failed connect, reconnecting by itself.
+/// process in an agent), connected lazily on a thread of its own, never aborting on a failed connect,
+/// reconnecting by itself. No caller's thread ever waits for the connection: each call waits at most
+/// its own timeout, connection included, so concurrent first calls cannot starve the thread pool.
 /// </summary>
 internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
 {
     private readonly FleetRedisOptions _options;
     private readonly ILogger _logger;
-    private readonly Lazy<ConnectionMultiplexer> _multiplexer;
+    private readonly Lazy<Task<ConnectionMultiplexer>> _multiplexer;
 
     public FleetRedisConnection(FleetRedisOptions options, ISecretStore secrets, string clientName, ILogger logger)
     {
         _options = options;
         _logger = logger;
         KeyPrefix = $"fleet:{options.FleetName}:";
-        _multiplexer = new Lazy<ConnectionMultiplexer>(() => Connect(secrets, clientName), LazyThreadSafetyMode.ExecutionAndPublication);
+        // StackExchange.Redis's synchronous Connect is the one that returns a multiplexer which keeps retrying when
+        // the server is down (AbortOnConnectFail off). It blocks for up to ConnectTimeout, so it runs on a thread of
+        // its own, once; callers await it within their own timeouts and no pool thread ever waits for it.
+        _multiplexer = new Lazy<Task<ConnectionMultiplexer>>(
+            () => Task.Factory.StartNew(() => Connect(secrets, clientName), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string KeyPrefix { get; }
 
-    public bool IsConnected => _multiplexer.IsValueCreated && _multiplexer.Value.IsConnected;
+    public bool IsConnected => _multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully && _multiplexer.Value.Result.IsConnected;
 
     public async Task<RedisReply> EvaluateAsync(string script, IReadOnlyList<string> keys, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var database = Multiplexer().GetDatabase();
         var redisKeys = keys.Select(k => (RedisKey)k).ToArray();
         var values = arguments.Select(a => (RedisValue)a).ToArray();
         try
         {
-            var result = await database.ScriptEvaluateAsync(script, redisKeys, values).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var result = await RunAsync(m => m.GetDatabase().ScriptEvaluateAsync(script, redisKeys, values)).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             return Convert(result);
         }
         catch (TimeoutException ex)
@@ -57,23 +63,15 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
 
     public IDisposable Subscribe(string channel, Action<string> handler)
     {
-        var subscriber = Multiplexer().GetSubscriber();
         Action<RedisChannel, RedisValue> callback = (_, message) => handler(message.ToString());
-
-        // Subscribing needs no live connection: StackExchange.Redis re-subscribes on every reconnect.
-        _ = subscriber.SubscribeAsync(channel, callback).ContinueWith(
-            t => LogSubscribeFailed(_logger, channel, t.Exception?.GetBaseException().Message ?? string.Empty),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted,
-            TaskScheduler.Default);
-        return new Subscription(subscriber, channel, callback);
+        return new Subscription(SubscribeAsync(channel, callback), channel, callback);
     }
 
     public async Task<TimeSpan> PingAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await Multiplexer().GetDatabase().PingAsync().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(m => m.GetDatabase().PingAsync()).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
@@ -87,13 +85,40 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
 
     public void Dispose()
     {
-        if (_multiplexer.IsValueCreated)
+        if (!_multiplexer.IsValueCreated)
         {
-            _multiplexer.Value.Dispose();
+            return;
         }
+
+        // A connection still being made is closed as soon as it is made.
+        _ = _multiplexer.Value.ContinueWith(
+            static t => t.Result.Dispose(),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
-    private ConnectionMultiplexer Multiplexer() => _multiplexer.Value;
+    private async Task<T> RunAsync<T>(Func<ConnectionMultiplexer, Task<T>> operation)
+    {
+        var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
+        return await operation(multiplexer).ConfigureAwait(false);
+    }
+
+    private async Task<ISubscriber> SubscribeAsync(string channel, Action<RedisChannel, RedisValue> callback)
+    {
+        var subscriber = (await _multiplexer.Value.ConfigureAwait(false)).GetSubscriber();
+        try
+        {
+            // Subscribing needs no live connection: StackExchange.Redis re-subscribes on every reconnect.
+            await subscriber.SubscribeAsync(channel, callback).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or RedisServerException or ObjectDisposedException)
+        {
+            LogSubscribeFailed(_logger, channel, ex.Message);
+        }
+
+        return subscriber;
+    }
 
     private ConnectionMultiplexer Connect(ISecretStore secrets, string clientName)
     {
@@ -147,7 +172,7 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Subscribing to {Channel} failed: {Reason}; polling keeps the view current.")]
     private static partial void LogSubscribeFailed(ILogger logger, string channel, string reason);
 
-    private sealed class Subscription(ISubscriber subscriber, RedisChannel channel, Action<RedisChannel, RedisValue> callback) : IDisposable
+    private sealed class Subscription(Task<ISubscriber> subscribed, RedisChannel channel, Action<RedisChannel, RedisValue> callback) : IDisposable
     {
         private int _disposed;
 
@@ -155,12 +180,22 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                // Unsubscribing from a dead connection fails; the subscription dies with it, which is the goal.
-                _ = subscriber.UnsubscribeAsync(channel, callback).ContinueWith(
-                    static t => t.Exception?.Handle(static e => e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException),
-                    CancellationToken.None,
-                    TaskContinuationOptions.OnlyOnFaulted,
-                    TaskScheduler.Default);
+                _ = UnsubscribeAsync();
+            }
+        }
+
+        private async Task UnsubscribeAsync()
+        {
+            try
+            {
+                var subscriber = await subscribed.ConfigureAwait(false);
+                await subscriber.UnsubscribeAsync(channel, callback).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException or ArgumentException)
+            {
+                // Unsubscribing from a dead connection fails, and one that was never made (a bad connection
+                // string, already reported) has nothing to undo: the subscription dies with it, which is the goal.
+                return;
             }
         }
     }
