@@ -45,7 +45,7 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new DiscoveryUnavailableException(DiscoveryErrors.Timeout("redis", "a script", timeout).Message, ex);
+            throw TimedOut("a script", timeout, ex);
         }
         catch (RedisServerException ex) when (ex.Message.Contains("LOADING", StringComparison.Ordinal) || ex.Message.Contains("BUSY", StringComparison.Ordinal))
         {
@@ -75,7 +75,7 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new DiscoveryUnavailableException(DiscoveryErrors.Timeout("redis", "PING", timeout).Message, ex);
+            throw TimedOut("PING", timeout, ex);
         }
         catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
         {
@@ -97,6 +97,12 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
             TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
+
+    /// <summary>A call that ran out of time: while no connection was ever made, that is Redis being unreachable, and the error says where to look.</summary>
+    private DiscoveryUnavailableException TimedOut(string what, TimeSpan timeout, TimeoutException ex) =>
+        _multiplexer.Value.IsCompletedSuccessfully
+            ? new DiscoveryUnavailableException(DiscoveryErrors.Timeout("redis", what, timeout).Message, ex)
+            : DiscoveryErrors.Unreachable("redis", $"{_options.ConnectionString}, still connecting after {timeout.TotalMilliseconds:0} ms", null);
 
     private async Task<T> RunAsync<T>(Func<ConnectionMultiplexer, Task<T>> operation)
     {
