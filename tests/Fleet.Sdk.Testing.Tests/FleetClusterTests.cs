@@ -118,7 +118,7 @@ public sealed class FleetClusterTests
         await Tcp.SendAsync(client, Hello);
         await Tcp.ReadExactlyAsync(client, Hello.Length);
 
-        Assert.InRange(watch.Elapsed.TotalMilliseconds, 190, 1000);
+        Assert.InRange(watch.Elapsed.TotalMilliseconds, 190, 2000);
         Assert.Equal(["fleet_latency_upstream", "fleet_latency_downstream"], (await cluster.Toxiproxy.GetToxicsAsync(cluster.GetLinks("mainpc", "pc2")[0].ProxyName)).Select(t => t.Name));
     }
 
