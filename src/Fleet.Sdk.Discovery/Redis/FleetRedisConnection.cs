@@ -32,7 +32,7 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
 
     public string KeyPrefix { get; }
 
-    public bool IsConnected => _multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully && _multiplexer.Value.Result.IsConnected;
+    public bool IsConnected => _multiplexer is { IsValueCreated: true, Value: { IsCompletedSuccessfully: true, Result.IsConnected: true } };
 
     public async Task<RedisReply> EvaluateAsync(string script, IReadOnlyList<string> keys, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
     {

@@ -160,11 +160,11 @@ public sealed class ZmqMonitor : IDisposable
     /// <summary>Stops the monitor, then stops reading events. Safe before or after the monitored socket is closed.</summary>
     public void Dispose()
     {
-        // Stop libzmq writing first: an event written to a monitor nobody reads any more blocks the context's I/O thread.
-        // Reading what is queued first keeps the monitor's queue short of its limit, where the MonitorStopped event
-        // libzmq writes on stopping would block this thread.
+        // Stop libzmq writing before closing the reader: an event written to a monitor nobody reads any more blocks
+        // the context's I/O thread.
         while (_pair.TryReceive(_frame, TimeSpan.Zero))
         {
+            // Drained, so the MonitorStopped event libzmq writes on stopping finds room and cannot block this thread.
         }
 
         _monitored.StopMonitor();
