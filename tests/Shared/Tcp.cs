@@ -122,12 +122,59 @@ internal enum ReadEnd
 
 internal static class Tcp
 {
-    /// <summary>A port free right now on <paramref name="address"/> (loopback by default), bound and released, for servers that must know each other's ports before they start.</summary>
+    /// <summary>Ports already handed out by this process: never handed out twice.</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A port free right now on <paramref name="address"/> (loopback by default), bound and released, for servers
+    /// that must know each other's ports before they start. It is taken below the kernel's ephemeral range, so no
+    /// port the kernel assigns meanwhile (a bind to port 0, an outgoing connection) can take it before the server
+    /// binds it; a port from inside that range was taken that way once in CI.
+    /// </summary>
     public static int FreePort(IPAddress? address = null)
     {
+        var below = EphemeralRangeStart();
+        for (var attempt = 0; attempt < 200 && below > 12_000; attempt++)
+        {
+            var port = Random.Shared.Next(10_000, below);
+            lock (HandedOut)
+            {
+                if (HandedOut.Contains(port))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var probe = new System.Net.Sockets.TcpListener(address ?? IPAddress.Loopback, port);
+                    probe.Start();
+                }
+                catch (SocketException)
+                {
+                    continue;
+                }
+
+                HandedOut.Add(port);
+                return port;
+            }
+        }
+
         using var listener = new System.Net.Sockets.TcpListener(address ?? IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int EphemeralRangeStart()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
     }
 
     public static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
