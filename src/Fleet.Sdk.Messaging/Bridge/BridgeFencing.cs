@@ -7,8 +7,9 @@ namespace Fleet.Sdk.Messaging;
 /// plus two beacon intervals <em>and</em> a client says it has lost its active bridge; or, for the
 /// primary, when its live peer is passive too.</item>
 /// <item>An active bridge steps down when a live peer is active with a newer epoch (equal epochs:
-/// the backup yields), or when it has heard neither its peer nor any client for the peer timeout:
-/// it is the one cut off.</item>
+/// the backup yields); when a live peer is active and has said for the peer timeout that it cannot
+/// hear this bridge (a one-way link: that peer will never yield, so this one does); or when it has
+/// heard neither its peer nor any client for the peer timeout: it is the one cut off.</item>
 /// </list>
 /// The isolated side steps down two beacon intervals before the other side may take over, so a
 /// split-brain attempt leaves at most one bridge active. Not thread-safe: the bridge's loop owns it.
@@ -23,6 +24,7 @@ internal sealed class BridgeFencing
     private long _peerHeardAt = long.MinValue;
     private long _clientHeardAt = long.MinValue;
     private long _voteHeardAt = long.MinValue;
+    private long _peerDeafSince = long.MinValue;
 
     public BridgeFencing(BridgeRole role, TimeSpan peerTimeout, TimeSpan beaconInterval, long startedAtMs)
     {
@@ -39,10 +41,27 @@ internal sealed class BridgeFencing
     /// <summary>Gets the last beacon heard from the peer, or <see langword="null"/>.</summary>
     public BridgeBeacon? Peer => _peer;
 
+    /// <summary>Gets a value indicating whether the peer was heard within the peer timeout (what beacons report as <c>peerLost</c>, negated).</summary>
+    /// <param name="nowMs">The clock now.</param>
+    /// <returns><see langword="true"/> when the peer's last beacon is recent.</returns>
+    public bool HearsPeer(long nowMs) => _peer is not null && nowMs - _peerHeardAt < _peerTimeoutMs;
+
     public void OnPeerBeacon(BridgeBeacon beacon, long nowMs)
     {
         _peer = beacon;
         _peerHeardAt = nowMs;
+
+        // How long the peer has been active without hearing this bridge, beacon after beacon. Right after a heal
+        // both sides briefly say so; that passes within a beacon or two, a one-way link does not.
+        if (beacon.State == BridgeState.Active && beacon.PeerLost)
+        {
+            _peerDeafSince = _peerDeafSince == long.MinValue ? nowMs : _peerDeafSince;
+        }
+        else
+        {
+            _peerDeafSince = long.MinValue;
+        }
+
         if (beacon.Epoch > Epoch && State == BridgeState.Passive)
         {
             // Passive bridges follow the newest epoch so that a later take-over outranks it.
@@ -64,7 +83,7 @@ internal sealed class BridgeFencing
     {
         // A bridge that just started counts its peer as silent since its own start, never longer.
         var peerSilentMs = nowMs - Math.Max(_peerHeardAt, _startedAt);
-        var peerAlive = _peer is not null && nowMs - _peerHeardAt < _peerTimeoutMs;
+        var peerAlive = HearsPeer(nowMs);
         if (State == BridgeState.Passive)
         {
             if (peerAlive && _peer!.State == BridgeState.Passive && _role == BridgeRole.Primary)
@@ -85,6 +104,11 @@ internal sealed class BridgeFencing
         if (peerAlive && _peer!.State == BridgeState.Active && (_peer.Epoch > Epoch || (_peer.Epoch == Epoch && _role == BridgeRole.Backup)))
         {
             return Demote($"its peer {_peer.Name} is active with epoch {_peer.Epoch} (own {Epoch})");
+        }
+
+        if (peerAlive && _peerDeafSince != long.MinValue && nowMs - _peerDeafSince >= _peerTimeoutMs)
+        {
+            return Demote($"its peer {_peer!.Name} is active and has said for {nowMs - _peerDeafSince} ms that it cannot hear this bridge (a one-way link): the peer cannot yield, so this bridge does");
         }
 
         if (!peerAlive && Since(Math.Max(_clientHeardAt, _startedAt), nowMs) >= _peerTimeoutMs)

@@ -172,15 +172,10 @@ public sealed partial class BridgePublisher : IDisposable
         {
             while (!_stopping)
             {
-                var now = _clock.ElapsedMilliseconds;
-                if (now >= nextHeartbeat)
-                {
-                    Tick(now);
-                    nextHeartbeat = now + intervalMs;
-                }
-
-                // Short polls keep Dispose prompt; beacons are read as they come.
-                var wait = Math.Clamp(nextHeartbeat - now, 0, 50);
+                // Beacons first, then the heartbeat: after the thread was held up, the beacons that arrived meanwhile
+                // count before Tick decides whether the followed bridge went silent (and votes for a take-over).
+                // Short polls keep Dispose prompt.
+                var wait = Math.Clamp(nextHeartbeat - _clock.ElapsedMilliseconds, 0, 50);
                 if (_beacons.Poll(ZmqPollEvents.In, TimeSpan.FromMilliseconds(wait)))
                 {
                     while (_beacons.TryReceive(frame, TimeSpan.Zero))
@@ -200,6 +195,13 @@ public sealed partial class BridgePublisher : IDisposable
                         {
                         }
                     }
+                }
+
+                var now = _clock.ElapsedMilliseconds;
+                if (now >= nextHeartbeat)
+                {
+                    Tick(now);
+                    nextHeartbeat = now + intervalMs;
                 }
             }
         }

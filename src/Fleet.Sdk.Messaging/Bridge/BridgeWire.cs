@@ -29,7 +29,11 @@ public enum BridgeState
 /// <param name="Role">Its role.</param>
 /// <param name="State">Its state.</param>
 /// <param name="Epoch">Its epoch: raised by every take-over, so the newest active bridge wins any conflict.</param>
-internal sealed record BridgeBeacon(string Name, BridgeRole Role, BridgeState State, long Epoch);
+/// <param name="PeerLost">
+/// Whether it has not heard its peer for the peer timeout. An active bridge that cannot hear its peer will never
+/// yield to it, so a peer that hears this yields instead (a one-way link). Absent (older bridges): <see langword="false"/>.
+/// </param>
+internal sealed record BridgeBeacon(string Name, BridgeRole Role, BridgeState State, long Epoch, bool PeerLost = false);
 
 /// <summary>What a bridge client sends every heartbeat interval to every bridge (topic <c>$fleet.bridge.client</c>).</summary>
 /// <param name="Client">The client's id.</param>

@@ -170,14 +170,9 @@ public sealed partial class FleetBridge : IDisposable
         {
             while (!_stopping)
             {
-                var now = _clock.ElapsedMilliseconds;
-                if (now >= nextBeacon)
-                {
-                    Tick(now);
-                    nextBeacon = now + beaconMs;
-                }
-
-                poller.Poll(TimeSpan.FromMilliseconds(Math.Max(0, nextBeacon - now)));
+                // Inputs first, then the fencing rule: after the thread was held up, the beacons and heartbeats that
+                // arrived meanwhile count before the rule looks at how long its peer and clients have been silent.
+                poller.Poll(TimeSpan.FromMilliseconds(Math.Max(0, nextBeacon - _clock.ElapsedMilliseconds)));
                 if (poller.IsReady(wakeupIndex))
                 {
                     _wakeup.Reset();
@@ -214,6 +209,13 @@ public sealed partial class FleetBridge : IDisposable
                         FromPeer(frame);
                     }
                 }
+
+                var now = _clock.ElapsedMilliseconds;
+                if (now >= nextBeacon)
+                {
+                    Tick(now);
+                    nextBeacon = now + beaconMs;
+                }
             }
         }
         catch (ZmqException ex) when (ex.IsContextTerminated)
@@ -246,7 +248,7 @@ public sealed partial class FleetBridge : IDisposable
             }
         }
 
-        var beacon = BridgeWire.Encode(new BridgeBeacon(Name, _options.Role, _fencing.State, _fencing.Epoch));
+        var beacon = BridgeWire.Encode(new BridgeBeacon(Name, _options.Role, _fencing.State, _fencing.Epoch, PeerLost: !_fencing.HearsPeer(now)));
         _backend!.TrySend(BridgeWire.BeaconTopicBytes, TimeSpan.Zero, more: true);
         _backend.TrySend(beacon, TimeSpan.Zero);
     }

@@ -114,6 +114,75 @@ public sealed class BridgeFencingTests
         Assert.Equal(BridgeState.Passive, backup.State);
     }
 
+    [Fact]
+    public void OneWayLink_ActivePeerCannotHearIt_YieldsAfterThePeerTimeoutAndStaysPassive()
+    {
+        // Equal epochs would give the lead to the primary, but the backup cannot hear it and so never yields.
+        var primary = ActiveAt(BridgeRole.Primary, 2);
+
+        for (var now = 10_000; now <= 12_000; now += 100)
+        {
+            primary.OnPeerBeacon(new BridgeBeacon("b", BridgeRole.Backup, BridgeState.Active, 2, PeerLost: true), now);
+            primary.OnClientHeartbeat(new BridgeClientHeartbeat("c1", "b", 2), now);
+            var reason = primary.Evaluate(now);
+            if (now < 10_600)
+            {
+                Assert.Null(reason);
+                Assert.Equal(BridgeState.Active, primary.State);
+            }
+            else if (now == 10_600)
+            {
+                Assert.Contains("cannot hear this bridge (a one-way link)", reason, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Null(reason);
+            }
+        }
+
+        Assert.Equal(BridgeState.Passive, primary.State);
+    }
+
+    [Fact]
+    public void AfterAHeal_PeerBrieflyCannotHearIt_TheEpochRuleDecides()
+    {
+        var primary = ActiveAt(BridgeRole.Primary, 5);
+
+        // The peer's first beacons after the heal were sent before it heard this bridge; then it hears it.
+        for (var now = 10_000; now <= 12_000; now += 100)
+        {
+            primary.OnPeerBeacon(new BridgeBeacon("b", BridgeRole.Backup, BridgeState.Active, 4, PeerLost: now < 10_300), now);
+            primary.OnClientHeartbeat(new BridgeClientHeartbeat("c1", "p", 5), now);
+            Assert.Null(primary.Evaluate(now));
+        }
+
+        Assert.Equal(BridgeState.Active, primary.State);
+    }
+
+    [Fact]
+    public void HearsPeer_TrueOnlyWithinThePeerTimeoutOfItsLastBeacon()
+    {
+        var backup = new BridgeFencing(BridgeRole.Backup, Timeout, BeaconEvery, 0);
+        Assert.False(backup.HearsPeer(0));
+
+        backup.OnPeerBeacon(new BridgeBeacon("p", BridgeRole.Primary, BridgeState.Active, 1), 1000);
+
+        Assert.True(backup.HearsPeer(1599));
+        Assert.False(backup.HearsPeer(1600));
+    }
+
+    [Fact]
+    public void Beacon_PeerLostTravelsAsCamelCaseAndIsFalseWhenAnOlderBridgeLeavesItOut()
+    {
+        var encoded = BridgeWire.Encode(new BridgeBeacon("bridge2", BridgeRole.Backup, BridgeState.Active, 3, PeerLost: true));
+
+        Assert.Contains("\"peerLost\":true", System.Text.Encoding.UTF8.GetString(encoded), StringComparison.Ordinal);
+        Assert.True(BridgeWire.TryDecode<BridgeBeacon>(encoded, out var roundTrip));
+        Assert.True(roundTrip!.PeerLost);
+        Assert.True(BridgeWire.TryDecode<BridgeBeacon>("{\"name\":\"bridge1\",\"role\":\"primary\",\"state\":\"active\",\"epoch\":3}"u8, out var old));
+        Assert.Equal(new BridgeBeacon("bridge1", BridgeRole.Primary, BridgeState.Active, 3, PeerLost: false), old);
+    }
+
     private static BridgeFencing ActiveAt(BridgeRole role, long epoch)
     {
         var bridge = new BridgeFencing(role, Timeout, BeaconEvery, 0);
