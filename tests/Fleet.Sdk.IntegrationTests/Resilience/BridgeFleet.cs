@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Net;
 using Fleet.Sdk.Messaging;
 using Fleet.Sdk.Testing;
+using Fleet.Sdk.Tests;
+using Microsoft.Extensions.Logging;
 
 namespace Fleet.Sdk.IntegrationTests.Resilience;
 
@@ -25,11 +27,14 @@ internal sealed class BridgeFleet : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ListLoggerProvider _logs = new();
+    private readonly ILoggerFactory _loggers;
     private int _maxActive;
 
     private BridgeFleet(FleetCluster cluster)
     {
         Cluster = cluster;
+        _loggers = LoggerFactory.Create(logging => logging.AddProvider(_logs));
     }
 
     public FleetCluster Cluster { get; }
@@ -114,9 +119,11 @@ internal sealed class BridgeFleet : IAsyncDisposable
     }
 
     /// <summary>Describes the pair and the publishers, for failure messages.</summary>
+    /// <summary>The bridges' states, whom the publishers follow, and every fail-over the bridges and publishers logged, in order (with why).</summary>
     public string Describe() =>
         $"bridge1 {Primary.State} epoch {Primary.Epoch}, bridge2 {Backup.State} epoch {Backup.Epoch}; publishers follow " +
-        string.Join(", ", Agents.Select(a => $"{a}: {Publisher(a).ActiveBridge ?? "none"}"));
+        string.Join(", ", Agents.Select(a => $"{a}: {Publisher(a).ActiveBridge ?? "none"}")) +
+        string.Concat(_logs.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => $"\n  {e.Category[(e.Category.LastIndexOf('.') + 1)..]}: {e.Message}"));
 
     /// <summary>Gets the events lost on the way from any publisher to any subscriber.</summary>
     public long TotalLost => Agents.Sum(s => Agents.Sum(p => Math.Max(0, Lost(s, p))));
@@ -157,6 +164,7 @@ internal sealed class BridgeFleet : IAsyncDisposable
 
         await Cluster.DisposeAsync();
         _stop.Dispose();
+        _loggers.Dispose();
     }
 
     private readonly ConcurrentDictionary<string, long> _published = new();
@@ -205,7 +213,7 @@ internal sealed class BridgeFleet : IAsyncDisposable
                 FrontendEndpoint = $"tcp://{address}:{_ports[machine].Front}",
                 BackendEndpoint = $"tcp://{address}:{_ports[machine].Back}",
                 PeerEndpoint = ZmqEndpoint(Cluster.GetEndPoint(machine, "back", peer)),
-            });
+            }, _loggers.CreateLogger<FleetBridge>());
             bridge.Start();
             _bridges[machine] = bridge;
         }
@@ -221,14 +229,18 @@ internal sealed class BridgeFleet : IAsyncDisposable
                 options.Bridges.Add(new BridgeEndpoint { Frontend = ZmqEndpoint(Cluster.GetEndPoint(machine, "front", bridge)), Backend = ZmqEndpoint(Cluster.GetEndPoint(machine, "back", bridge)) });
             }
 
-            _publishers[machine] = new BridgePublisher(Context(machine), options);
+            _publishers[machine] = new BridgePublisher(Context(machine), options, _loggers.CreateLogger<BridgePublisher>());
             _recorders[machine] = new Recorder(new BridgeSubscriber(Context(machine), options));
             _published[machine] = 0;
             var name = machine;
             var publishing = Task.Run(() => PublishAsync(name));
             _publishing.Add(publishing);
             _loops.Add(publishing);
-            _loops.Add(Task.Run(() => _recorders[name].Run(_stop.Token)));
+
+            // A recorder blocks in TryReceive: on a pool thread, two of them would hold a 2-core machine's whole minimum
+            // pool, and the fault proxy's pumps (pool work) would then stall for the pool's thread injection delay,
+            // a simulated network pause long enough to fail bridges over.
+            _loops.Add(Task.Factory.StartNew(() => _recorders[name].Run(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         }
     }
 

@@ -196,7 +196,7 @@ public sealed class BridgePartitionTests(ITestOutputHelper output)
 
     private static void AssertInvariants(BridgeFleet fleet, bool lossless)
     {
-        Assert.True(fleet.MaxActive <= 1, $"{fleet.MaxActive} bridges were active at once");
+        Assert.True(fleet.MaxActive <= 1, $"{fleet.MaxActive} bridges were active at once: {fleet.Describe()}");
         foreach (var subscriber in BridgeFleet.Agents)
         {
             Assert.Equal(0, fleet.Subscriber(subscriber).Repeats);
