@@ -31,8 +31,11 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 missing_packages() {
-  local missing=()
-  if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libzmq\.so\.5 '; then
+  local missing=() libraries
+  # Read the cache whole first: `ldconfig -p | grep -q` fails at random under pipefail, when grep
+  # stops at its match and ldconfig dies of SIGPIPE writing the rest.
+  libraries=$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true)
+  if ! grep -q 'libzmq\.so\.5 ' <<<"$libraries"; then
     missing+=(libzmq5)
   fi
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
