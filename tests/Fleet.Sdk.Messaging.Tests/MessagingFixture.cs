@@ -57,22 +57,15 @@ internal sealed class CurveSetup : IDisposable
     }
 }
 
-/// <summary>Polls a condition until it holds or the deadline passes; never sleeps a fixed time to wait.</summary>
+/// <summary>Polls a condition until it holds or the deadline passes (10 s unless told); never sleeps a fixed time to wait.</summary>
 internal static class Eventually
 {
-    public static async Task<bool> TrueAsync(Func<bool> condition, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
+    private static readonly TimeSpan DefaultWithin = TimeSpan.FromSeconds(10);
 
-            await Task.Delay(20);
-        }
+    public static Task<bool> TrueAsync(Func<bool> condition, TimeSpan? within = null) =>
+        Fleet.Sdk.Tests.Poll.UntilAsync(condition, within ?? DefaultWithin);
 
-        return true;
-    }
+    /// <summary>Polls an asynchronous condition (a call, say) without blocking a thread on it.</summary>
+    public static Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan? within = null) =>
+        Fleet.Sdk.Tests.Poll.UntilAsync(condition, within ?? DefaultWithin);
 }

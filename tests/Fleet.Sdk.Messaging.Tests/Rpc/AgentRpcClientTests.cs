@@ -140,14 +140,14 @@ public sealed class AgentRpcClientTests : IDisposable
         Assert.Equal(CircuitState.Open, client.GetCircuitState(0));
         using var revived = new RpcTestServer(configure: o => { o.Endpoints.Clear(); o.Endpoints.Add(endpoint); });
 
-        Assert.True(await Eventually.TrueAsync(() => Succeeds(client) && client.GetCircuitState(0) == CircuitState.Closed));
+        Assert.True(await Eventually.TrueAsync(async () => await SucceedsAsync(client) && client.GetCircuitState(0) == CircuitState.Closed));
     }
 
-    private static bool Succeeds(AgentRpcClient client)
+    private static async Task<bool> SucceedsAsync(AgentRpcClient client)
     {
         try
         {
-            return client.CallAsync("health_check").GetAwaiter().GetResult().GetProperty("status").GetString() == "ok";
+            return (await client.CallAsync("health_check")).GetProperty("status").GetString() == "ok";
         }
         catch (AgentRpcException)
         {

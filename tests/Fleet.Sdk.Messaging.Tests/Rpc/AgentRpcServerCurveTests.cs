@@ -60,11 +60,11 @@ public sealed class AgentRpcServerCurveTests : IDisposable
         // The allow-list reloads by itself, and the client reconnects after a refusal: no restart on either side.
         new Fleet.Sdk.Security.CurveCertificate(_curve.Stranger.PublicKey).Save(_curve.Authorized, "stranger");
         System.Text.Json.JsonElement? reply = null;
-        Assert.True(await Eventually.TrueAsync(() =>
+        Assert.True(await Eventually.TrueAsync(async () =>
         {
             try
             {
-                reply = client.CallAsync("health_check").GetAwaiter().GetResult();
+                reply = await client.CallAsync("health_check");
                 return true;
             }
             catch (AgentRpcException ex) when (ex.IsTransient)
