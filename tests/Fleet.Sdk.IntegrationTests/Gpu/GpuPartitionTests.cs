@@ -23,7 +23,9 @@ public sealed class GpuPartitionTests(ITestOutputHelper output)
         var fleet = $"g{Guid.NewGuid():N}"[..10];
         await using var mainpc = await GpuMachine.StartAsync(cluster, "mainpc", fleet);
         await using var pc2 = await GpuMachine.StartAsync(cluster, "pc2", fleet);
-        Assert.True(await Poll.UntilAsync(() => BothLive(mainpc), Deadline), "both machines should register as live");
+        // Each machine's scheduler sees liveness through its own discovery cache: wait for both views (CI once had
+        // mainpc's view complete while pc2's was not, and pc2's first acquire found no live machine).
+        Assert.True(await Poll.UntilAsync(async () => await BothLive(mainpc) && await BothLive(pc2), Deadline), "both machines should register as live in both machines' views");
 
         var held = await pc2.Scheduler.AcquireAsync(new GpuRequest("llm", 10000, Rules: new GpuPlacementRules { PreferredMachine = "pc2" }));
         var lease = held.Lease!;
@@ -77,6 +79,16 @@ public sealed class GpuPartitionTests(ITestOutputHelper output)
         await lease.DisposeAsync();
     }
 
-    private static async Task<bool> BothLive(GpuMachine machine) =>
-        (await machine.Scheduler.GetStatusAsync()).Count(s => s.MachineLive) == 2;
+    /// <summary>Whether <paramref name="machine"/> sees both machines live; "not yet" while its Redis connection is still being (re)made.</summary>
+    private static async Task<bool> BothLive(GpuMachine machine)
+    {
+        try
+        {
+            return (await machine.Scheduler.GetStatusAsync()).Count(s => s.MachineLive) == 2;
+        }
+        catch (GpuLedgerUnavailableException)
+        {
+            return false;
+        }
+    }
 }
