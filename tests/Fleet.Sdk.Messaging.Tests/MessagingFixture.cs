@@ -1,4 +1,5 @@
 using Fleet.Sdk.Security;
+using Fleet.Sdk.Tests;
 using Microsoft.Extensions.Logging;
 
 namespace Fleet.Sdk.Messaging.Tests;
@@ -63,9 +64,9 @@ internal static class Eventually
     private static readonly TimeSpan DefaultWithin = TimeSpan.FromSeconds(10);
 
     public static Task<bool> TrueAsync(Func<bool> condition, TimeSpan? within = null) =>
-        Fleet.Sdk.Tests.Poll.UntilAsync(condition, within ?? DefaultWithin);
+        Poll.UntilAsync(condition, within ?? DefaultWithin);
 
     /// <summary>Polls an asynchronous condition (a call, say) without blocking a thread on it.</summary>
     public static Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan? within = null) =>
-        Fleet.Sdk.Tests.Poll.UntilAsync(condition, within ?? DefaultWithin);
+        Poll.UntilAsync(condition, within ?? DefaultWithin);
 }

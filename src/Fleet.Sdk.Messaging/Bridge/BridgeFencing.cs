@@ -53,13 +53,13 @@ internal sealed class BridgeFencing
 
         // How long the peer has been active without hearing this bridge, beacon after beacon. Right after a heal
         // both sides briefly say so; that passes within a beacon or two, a one-way link does not.
-        if (beacon.State == BridgeState.Active && beacon.PeerLost)
-        {
-            _peerDeafSince = _peerDeafSince == long.MinValue ? nowMs : _peerDeafSince;
-        }
-        else
+        if (beacon.State != BridgeState.Active || !beacon.PeerLost)
         {
             _peerDeafSince = long.MinValue;
+        }
+        else if (_peerDeafSince == long.MinValue)
+        {
+            _peerDeafSince = nowMs;
         }
 
         if (beacon.Epoch > Epoch && State == BridgeState.Passive)

@@ -83,23 +83,24 @@ internal sealed partial class RpcClientEngine : IDisposable
         {
             return await reply.WaitAsync(attemptTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException) when (!reply.IsCompletedSuccessfully)
-        {
-            Forget(id);
-            throw MessagingErrors.AttemptTimedOut(endpoint, attemptTimeout);
-        }
-        catch (OperationCanceledException) when (!reply.IsCompletedSuccessfully)
-        {
-            Forget(id);
-            throw;
-        }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            // The reply came while the call still waited for it (this call had not been forgotten), but the wait's timer
-            // won the race to finish it: on a busy machine the thread pool can hold both back for hundreds of
-            // milliseconds (seen in CI: a reply 20 ms after the request, reported as a 333 ms timeout). It is this
-            // call's answer, so it is returned rather than thrown away.
-            return reply.Result;
+            if (reply.IsCompletedSuccessfully)
+            {
+                // The reply came while the call still waited for it (this call had not been forgotten), but the wait's
+                // timer won the race to finish it: on a busy machine the thread pool can hold both back for hundreds of
+                // milliseconds (seen in CI: a reply 20 ms after the request, reported as a 333 ms timeout). It is this
+                // call's answer, so it is returned rather than thrown away.
+                return reply.Result;
+            }
+
+            Forget(id);
+            if (ex is TimeoutException)
+            {
+                throw MessagingErrors.AttemptTimedOut(endpoint, attemptTimeout);
+            }
+
+            throw;
         }
     }
 
