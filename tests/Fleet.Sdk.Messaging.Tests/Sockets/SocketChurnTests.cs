@@ -21,6 +21,7 @@ public sealed class SocketChurnTests
 
         Assert.True(await Eventually.TrueAsync(() => context.SocketCount == 0));
         var baseline = OpenDescriptors();
+        var before = DescriptorTargets();
         using var server = context.CreateSocket(ZmqSocketType.Router);
         var endpoint = server.Bind("tcp://127.0.0.1:*");
         var types = new[] { ZmqSocketType.Dealer, ZmqSocketType.Req, ZmqSocketType.Pub, ZmqSocketType.Sub, ZmqSocketType.Push, ZmqSocketType.Pull, ZmqSocketType.XPub, ZmqSocketType.XSub };
@@ -54,9 +55,28 @@ public sealed class SocketChurnTests
 
         // libzmq's reaper thread closes descriptors asynchronously: wait for it, never sleep blindly.
         Assert.True(await Eventually.TrueAsync(() => OpenDescriptors() <= baseline, TimeSpan.FromSeconds(20)),
-            $"descriptors: baseline {baseline}, now {OpenDescriptors()}");
+            $"descriptors: baseline {baseline}, now {OpenDescriptors()}; opened since: {string.Join(", ", DescriptorTargets().Except(before))}");
         Assert.Equal(0, context.SocketCount);
     }
 
     private static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
+
+    /// <summary>"fd -> target" of every open descriptor (socket:[inode], anon_inode:[eventfd], pipe:[inode]...), to name a leak.</summary>
+    private static HashSet<string> DescriptorTargets()
+    {
+        var targets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                targets.Add($"{Path.GetFileName(path)} -> {new FileInfo(path).LinkTarget}");
+            }
+            catch (IOException)
+            {
+                // Closed between the listing and the read (the listing's own descriptor, for one).
+            }
+        }
+
+        return targets;
+    }
 }
