@@ -139,6 +139,19 @@ public sealed class AdminEndpointTests : IDisposable
         Assert.Equal(AgentState.Ready, agent.Agent.State);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("/etc/fleet/admin-token")]
+    public void Validate_AdminTokenSecretBlankOrAPath_FailsNamingTheKey(string secret)
+    {
+        var result = new FleetHostingOptionsValidator().Validate(null, new FleetHostingOptions { AdminTokenSecret = secret });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Fleet:Hosting:AdminTokenSecret", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Fleet:Security:Secrets:", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     private static string WithPort(string host, TestAgent agent) =>
         host.Replace("{port}", agent.HealthAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
