@@ -50,11 +50,22 @@ public sealed class FleetHostingOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether the admin endpoints (<c>/admin/loglevels</c>,
-    /// <c>/admin/drain</c>) answer callers that are not on loopback. They carry no authentication:
-    /// keep this off unless the health port is on a trusted network.
+    /// <c>/admin/drain</c>) answer callers that are not on loopback. They still need the bearer
+    /// token (<see cref="AdminTokenSecret"/>), which then crosses the network in clear text over
+    /// HTTP: keep this off unless the health port is on a trusted network.
     /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool AllowRemoteAdmin { get; set; }
+
+    /// <summary>
+    /// Gets or sets the name of the secret holding the admin endpoints' bearer token, read through
+    /// the agent's secret store: the file named by <c>Fleet:Security:Secrets:&lt;name&gt;</c>, else
+    /// <c>/run/secrets/&lt;name&gt;</c>. Without that secret (or with one shorter than 16
+    /// characters) the admin endpoints are disabled; <c>/health</c>, <c>/alive</c> and
+    /// <c>/metrics</c> stay open.
+    /// </summary>
+    /// <value>The default value is <c>admin-token</c>.</value>
+    public string AdminTokenSecret { get; set; } = HostingConstants.DefaultAdminTokenSecret;
 
     /// <summary>Gets the meter name prefixes exported on <c>/metrics</c>.</summary>
     /// <value>The default value is <c>Fleet.</c> and <c>System.Runtime</c>.</value>
@@ -85,6 +96,8 @@ public sealed class FleetHostDependencyOptions
 internal static class HostingConstants
 {
     public const string SectionName = "Fleet:Hosting";
+
+    public const string DefaultAdminTokenSecret = "admin-token";
 
     public static readonly TimeSpan DefaultDependencyTimeout = TimeSpan.FromSeconds(10);
 

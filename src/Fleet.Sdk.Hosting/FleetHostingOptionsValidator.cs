@@ -20,6 +20,11 @@ internal sealed class FleetHostingOptionsValidator : IValidateOptions<FleetHosti
             failures.Add($"{Key}:HealthAddress is '{address}': use an IP address such as 127.0.0.1 (loopback) or 0.0.0.0 (every interface).");
         }
 
+        if (string.IsNullOrWhiteSpace(options.AdminTokenSecret) || options.AdminTokenSecret.IndexOfAny(['/', '\\']) >= 0)
+        {
+            failures.Add($"{Key}:AdminTokenSecret is '{options.AdminTokenSecret}': use the name of a secret such as admin-token (its file is set by Fleet:Security:Secrets:<name>).");
+        }
+
         Positive(failures, $"{Key}:DependencyTimeout", options.DependencyTimeout);
         Positive(failures, $"{Key}:DependencyCheckInterval", options.DependencyCheckInterval);
         Positive(failures, $"{Key}:ShutdownTimeout", options.ShutdownTimeout);

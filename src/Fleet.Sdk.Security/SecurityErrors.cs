@@ -40,9 +40,15 @@ internal static class SecurityErrors
         new($"Binding {endpoint} listens on every network interface. Bind the address of the interface peers use " +
             "(for example tcp://10.0.0.5:7200, or tcp://127.0.0.1:7200 for local peers), or set Fleet:Security:AllowAnyAddressBind=true.");
 
-    public static FleetSecurityException SecretOnCommandLine(string argument) =>
-        new($"The command line carries a secret in '{argument}'. Every user of this machine can read command lines (ps, /proc); " +
-            "put the secret in a file readable only by the agent, and name it in Fleet:Security:Secrets:<name> or place it in /run/secrets/<name>.");
+    public static FleetSecurityException SecretOnCommandLine(SecretArgument argument) =>
+        new(argument.InsideValue
+            ? $"The command line carries a password inside the value of '{argument.Argument}' (a password=, token= or user:password@ part). " +
+              "Every user of this machine can read command lines (ps -ef, /proc). Remove it from the value, write it to a file readable only by the agent " +
+              "(chmod 600), and reference that file through Fleet:Security:Secrets:<name> (for Redis: Fleet:Security:Secrets:redis-password=/path/to/file, " +
+              "the name Fleet:Discovery:Redis:PasswordSecret gives), or place it in /run/secrets/<name>."
+            : $"The command line carries a secret in '{argument.Argument}'. Every user of this machine can read command lines (ps -ef, /proc); " +
+              "put the secret in a file readable only by the agent (chmod 600), and pass the file's path as Fleet:Security:Secrets:<name>=/path/to/file, " +
+              "or place it in /run/secrets/<name>.");
 
     public static FleetSecurityException SecretNotFound(string name, IEnumerable<string> looked) =>
         new($"Secret '{name}' was not found (looked in {string.Join(", ", looked)}). " +

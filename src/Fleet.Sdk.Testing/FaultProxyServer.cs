@@ -75,6 +75,7 @@ public sealed partial class FaultProxyServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = FaultProxyConstants.MaxRequestBodyBytes;
             kestrel.Listen(address, options.Port);
         });
 

@@ -187,29 +187,6 @@ public sealed class AgentHostTests
         Assert.Equal("hello pc2", reply.GetProperty("greeting").GetString());
     }
 
-    [Fact]
-    public async Task Admin_DrainAndLogLevels_FromLoopback()
-    {
-        await using var agent = await TestAgent.StartAsync();
-        var levels = agent.Host.Services.GetRequiredService<IFleetLogLevels>();
-
-        using var set = await Http.PostAsync(new Uri(agent.HealthAddress, "admin/loglevels?category=Fleet.Sdk.Messaging&level=Debug"), null);
-        using var bad = await Http.PostAsync(new Uri(agent.HealthAddress, "admin/loglevels?category=X&level=Loud"), null);
-        using var drain = await Http.PostAsync(new Uri(agent.HealthAddress, "admin/drain"), null);
-        Assert.True(await Poll.UntilAsync(() => agent.Agent.State == AgentState.Draining, TimeSpan.FromSeconds(10)));
-        using var drained = await Http.GetAsync(new Uri(agent.HealthAddress, "health"));
-        using var resume = await Http.DeleteAsync(new Uri(agent.HealthAddress, "admin/drain"));
-
-        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
-        Assert.Equal(LogLevel.Debug, levels.GetLevel("Fleet.Sdk.Messaging.Rpc"));
-        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Contains("Trace, Debug, Information", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Accepted, drain.StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, drained.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, resume.StatusCode);
-        Assert.Equal(AgentState.Ready, agent.Agent.State);
-    }
-
     [AgentAction("greet")]
     private sealed class GreetHandler : IAgentHandler
     {

@@ -74,6 +74,30 @@ public sealed class FleetSecurityTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_SecretFilePathUnderDocumentedKey_Accepted()
+    {
+        var file = _temp.WriteFile("redis.pass", "hunter2");
+        _arguments = [$"--Fleet:Security:Secrets:redis-password={file}"];
+
+        using var host = await StartAsync();
+
+        Assert.NotNull(host.Services.GetRequiredService<IFleetSecurity>());
+    }
+
+    [Fact]
+    public async Task Start_PasswordInsideConnectionStringArgument_RefusedWithSecretFileHint()
+    {
+        _arguments = ["--Fleet:Discovery:Redis:ConnectionString=10.0.0.2:6379,password=hunter2"];
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(StartAsync);
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains("--Fleet:Discovery:Redis:ConnectionString", failure, StringComparison.Ordinal);
+        Assert.Contains("Fleet:Security:Secrets:redis-password", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_CurveNotRequired_LoudWarning()
     {
         _configuration["Fleet:Security:RequireCurve"] = "false";

@@ -82,7 +82,7 @@ public sealed class SecretsTests : IDisposable
     {
         var found = SecurityChecks.SecretArguments(["run", argument], new SecretRegistry()).ToList();
 
-        Assert.Equal(reported, Assert.Single(found));
+        Assert.Equal(reported, Assert.Single(found).Argument);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class SecretsTests : IDisposable
     {
         var found = SecurityChecks.SecretArguments(["--password", "hunter2"], new SecretRegistry()).ToList();
 
-        Assert.Equal("--password", Assert.Single(found));
+        Assert.Equal("--password", Assert.Single(found).Argument);
     }
 
     [Theory]
@@ -111,8 +111,70 @@ public sealed class SecretsTests : IDisposable
 
         var found = Assert.Single(SecurityChecks.SecretArguments(["--redis", "redis://:pa55word!@10.0.0.1"], registry));
 
-        Assert.Contains("redis-password", found, StringComparison.Ordinal);
-        Assert.DoesNotContain("pa55word!", found, StringComparison.Ordinal);
+        Assert.Contains("redis-password", found.Argument, StringComparison.Ordinal);
+        Assert.DoesNotContain("pa55word!", found.Argument, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--Fleet:Security:Secrets:redis-password=/etc/fleet/redis.pass")]
+    [InlineData("--Fleet__Security__Secrets__api-token=/run/secrets/token")]
+    [InlineData("/Fleet:Security:Secrets:redis-password=redis.pass")]
+    public void SecretArguments_PathOfSecretFileUnderDocumentedKey_NotReported(string argument)
+    {
+        Assert.Empty(SecurityChecks.SecretArguments(["run", argument], new SecretRegistry()));
+    }
+
+    [Fact]
+    public void SecretArguments_DocumentedSecretKeyWithSeparatePath_NotReported()
+    {
+        Assert.Empty(SecurityChecks.SecretArguments(["--Fleet:Security:Secrets:redis-password", "/etc/fleet/redis.pass"], new SecretRegistry()));
+    }
+
+    [Theory]
+    [InlineData("--Fleet:Discovery:Redis:ConnectionString=10.0.0.2:6379,password=hunter2", "--Fleet:Discovery:Redis:ConnectionString")]
+    [InlineData("--Fleet:Discovery:Redis:ConnectionString=10.0.0.2:6379,ssl=true,Password = hunter2,abortConnect=false", "--Fleet:Discovery:Redis:ConnectionString")]
+    [InlineData("--db=Server=x;User Id=fleet;Pwd=hunter2;", "--db")]
+    [InlineData("--redis=redis://:hunter2@10.0.0.2:6379/0", "--redis")]
+    [InlineData("--upstream=https://fleet:hunter2@example.org/api", "--upstream")]
+    [InlineData("--callback=http://example.org/hook?token=hunter2", "--callback")]
+    public void SecretArguments_PasswordInsideValue_ReportedByNameOnly(string argument, string reported)
+    {
+        var found = Assert.Single(SecurityChecks.SecretArguments(["run", argument], new SecretRegistry()));
+
+        Assert.Equal(reported, found.Argument);
+        Assert.True(found.InsideValue);
+        Assert.DoesNotContain("hunter2", found.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SecretArguments_PasswordInsideSeparateValue_Reported()
+    {
+        var found = Assert.Single(SecurityChecks.SecretArguments(["--Fleet:Discovery:Redis:ConnectionString", "10.0.0.2:6379,password=hunter2"], new SecretRegistry()));
+
+        Assert.Equal("--Fleet:Discovery:Redis:ConnectionString", found.Argument);
+    }
+
+    [Theory]
+    [InlineData("--Fleet:Discovery:Redis:ConnectionString=10.0.0.2:6379,abortConnect=false")]
+    [InlineData("--redis=redis://10.0.0.2:6379/0")]
+    [InlineData("--upstream=https://fleet@example.org/api")]
+    [InlineData("--Fleet:Discovery:Redis:ConnectionString=10.0.0.2:6379,password=")]
+    public void SecretArguments_ValueWithoutPassword_NotReported(string argument)
+    {
+        Assert.Empty(SecurityChecks.SecretArguments(["run", argument], new SecretRegistry()));
+    }
+
+    [Fact]
+    public void SecretOnCommandLine_PasswordInsideValue_SaysHowToMoveItToSecretFile()
+    {
+        var found = Assert.Single(SecurityChecks.SecretArguments(["--Fleet:Discovery:Redis:ConnectionString=h:6379,password=hunter2"], new SecretRegistry()));
+
+        var message = SecurityErrors.SecretOnCommandLine(found).Message;
+
+        Assert.Contains("--Fleet:Discovery:Redis:ConnectionString", message, StringComparison.Ordinal);
+        Assert.Contains("Fleet:Security:Secrets:redis-password", message, StringComparison.Ordinal);
+        Assert.Contains("chmod 600", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", message, StringComparison.Ordinal);
     }
 
     private static FileSecretStore Store(FleetSecurityOptions options, ISecretRegistry registry) => new(Options.Create(options), registry);

@@ -215,6 +215,25 @@ public sealed class FaultProxyApiTests : ProxyTestBase
     }
 
     [Fact]
+    public async Task Reset_ProxyWhoseRebindFailed_StillStripsEveryToxicAndReportsTheBindFailure()
+    {
+        // Found by the fuzzing corpus: a proxy moved onto a port in use made every later /reset stop
+        // at it, so no toxic of any proxy was ever removed again.
+        var taken = await CreateAsync("taken", "127.0.0.1:1");
+        await CreateAsync("moved", "127.0.0.1:1");
+        await Client.AddToxicAsync("taken", ToxiproxyToxic.Latency(TimeSpan.FromMilliseconds(5)));
+        await Client.AddToxicAsync("moved", ToxiproxyToxic.Latency(TimeSpan.FromMilliseconds(5)));
+        (await CallAsync("PATCH", "/proxies/moved", $$"""{"listen":"{{taken.Listen}}"}""")).AssertError(500, $"listen tcp {taken.Listen}: bind: address already in use");
+
+        var reset = await CallAsync("POST", "/reset");
+
+        reset.AssertError(500, $"listen tcp {taken.Listen}: bind: address already in use");
+        Assert.Empty((await Client.GetProxyAsync("taken")).Toxics);
+        Assert.Empty((await Client.GetProxyAsync("moved")).Toxics);
+        Assert.True((await Client.GetProxyAsync("taken")).Enabled);
+    }
+
+    [Fact]
     public async Task CreateToxic_OnlyType_DefaultsNameStreamToxicityAndAttributes()
     {
         await CreateAsync("p", "127.0.0.1:1");

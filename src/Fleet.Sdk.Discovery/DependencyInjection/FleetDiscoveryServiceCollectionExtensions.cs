@@ -39,14 +39,26 @@ public static class FleetDiscoveryServiceCollectionExtensions
         return AddFleetDiscoveryCore(services, section, configure: null);
     }
 
-    /// <summary>Adds the discovery health check (registry reachable, age of the cached views).</summary>
+    /// <summary>Adds the discovery health check: Redis answers a PING, this process's registrations are fresh, the cached views are young enough.</summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name.</param>
     /// <returns>The builder, for chaining.</returns>
     public static IHealthChecksBuilder AddFleetDiscovery(this IHealthChecksBuilder builder, string name = "discovery")
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddCheck<DiscoveryHealthCheck>(name, HealthStatus.Degraded, ["fleet", "discovery"]);
+        return builder.Add(new HealthCheckRegistration(
+            name,
+            static sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<FleetDiscoveryOptions>>();
+                return new DiscoveryHealthCheck(
+                    sp.GetRequiredService<IServiceResolver>(),
+                    options,
+                    sp.GetService<IServiceRegistrar>() as ServiceRegistrar,
+                    string.IsNullOrWhiteSpace(options.Value.Redis.ConnectionString) ? null : sp.GetRequiredService<IFleetRedis>());
+            },
+            HealthStatus.Degraded,
+            ["fleet", "discovery"]));
     }
 
     internal static IServiceCollection AddFleetDiscoveryCore(IServiceCollection services, IConfiguration? section, Action<FleetDiscoveryOptions>? configure)

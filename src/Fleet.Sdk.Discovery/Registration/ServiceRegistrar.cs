@@ -28,6 +28,20 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar, IAsyncDispos
     /// <summary>Gets the token this process registers with (tests use it to act as the owner).</summary>
     internal string OwnerToken => _owner;
 
+    /// <summary>Gets the registrations whose last attempt failed, and whether their TTL has lapsed since their last success (for the health check).</summary>
+    internal RegistrarStatus Status
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            var failing = _live.Keys
+                .Where(r => !r.IsRegistered)
+                .Select(r => new FailingRegistration(r.Instance.ToString(), r.LastError, r.LastSuccess, r.LastSuccess is not { } last || now - last >= _options.Ttl))
+                .ToList();
+            return new RegistrarStatus(_live.Count, failing, _options.Ttl);
+        }
+    }
+
     public async Task<IServiceRegistration> RegisterAsync(ServiceInstance instance, CancellationToken cancellationToken = default)
     {
         ServiceNames.Validate(instance);
@@ -67,6 +81,7 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar, IAsyncDispos
         private readonly CancellationTokenSource _stop = new();
         private ServiceInstance _instance = instance;
         private volatile string? _lastError;
+        private long _lastSuccessTicks;
         private volatile bool _registered;
         private bool _everRegistered;
         private Task _loop = Task.CompletedTask;
@@ -77,6 +92,9 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar, IAsyncDispos
         public bool IsRegistered => _registered;
 
         public string? LastError => _lastError;
+
+        public DateTimeOffset? LastSuccess =>
+            Interlocked.Read(ref _lastSuccessTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
         public void Start() => _loop = LoopAsync();
 
@@ -103,6 +121,7 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar, IAsyncDispos
                     LogRegistered(registrar._logger, _instance.ToString(), registrar._provider.Name, registrar._options.Ttl.TotalSeconds, registrar._options.EffectiveHeartbeat.TotalSeconds);
                 }
 
+                Interlocked.Exchange(ref _lastSuccessTicks, registrar._time.GetUtcNow().UtcTicks);
                 _registered = true;
                 _everRegistered = true;
                 _lastError = null;
@@ -171,3 +190,16 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar, IAsyncDispos
         }
     }
 }
+
+/// <summary>The registrar's state for the health check.</summary>
+/// <param name="Registrations">How many instances this process keeps registered.</param>
+/// <param name="Failing">Those whose last registration or heartbeat failed.</param>
+/// <param name="Ttl">The registrations' TTL (<c>Fleet:Discovery:Ttl</c>).</param>
+internal sealed record RegistrarStatus(int Registrations, IReadOnlyList<FailingRegistration> Failing, TimeSpan Ttl);
+
+/// <summary>A registration whose last attempt failed.</summary>
+/// <param name="Instance">The instance, as text.</param>
+/// <param name="Error">Why the last attempt failed.</param>
+/// <param name="LastSuccess">When the registry last held a fresh heartbeat, if ever.</param>
+/// <param name="TtlLapsed">Whether the TTL has passed since then: the registry has dropped it, and other agents no longer see it.</param>
+internal sealed record FailingRegistration(string Instance, string? Error, DateTimeOffset? LastSuccess, bool TtlLapsed);

@@ -86,6 +86,7 @@ public static class FleetAgentHostApplicationBuilderExtensions
             var meters = sp.GetRequiredService<IOptions<FleetHostingOptions>>().Value.Meters;
             return new PrometheusExporter(meters.Count > 0 ? meters.ToList() : HostingConstants.DefaultMeters, sp.GetService<IMeterFactory>());
         });
+        services.TryAddSingleton<AdminGuard>();
         services.TryAddSingleton<AgentHttpEndpoints>();
 
         // health_check answers with the agent's state and each dependency (the built-in reply has neither).

@@ -1,24 +1,24 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Fleet.Sdk.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Fleet.Sdk.Hosting;
 
 /// <summary>
 /// The health port's endpoints: <c>GET /health</c> (readiness), <c>GET /alive</c> (liveness),
-/// <c>GET /metrics</c> (Prometheus text), and, from loopback only unless
-/// <c>Fleet:Hosting:AllowRemoteAdmin</c>, <c>/admin/loglevels</c> and <c>/admin/drain</c>.
+/// <c>GET /metrics</c> (Prometheus text), open to every caller; and <c>/admin/loglevels</c> and
+/// <c>/admin/drain</c>, for callers that <see cref="AdminGuard"/> admits (a bearer token from the
+/// agent's secrets, no <c>Origin</c>, this agent's <c>Host</c>, loopback unless
+/// <c>Fleet:Hosting:AllowRemoteAdmin</c>).
 /// </summary>
 internal sealed partial class AgentHttpEndpoints(
     AgentHealthReporter health,
     PrometheusExporter metrics,
     IFleetAgent agent,
-    IOptions<FleetHostingOptions> options,
+    AdminGuard guard,
     ILogger<AgentHttpEndpoints> logger,
     IFleetLogLevels? levels = null)
 {
@@ -53,15 +53,23 @@ internal sealed partial class AgentHttpEndpoints(
         }
     }
 
+    /// <summary>Logs once at start-up whether the admin endpoints are enabled, and how to enable them.</summary>
+    public void LogAdminState() => guard.LogState();
+
     private async Task AdminAsync(HttpContext context, string path)
     {
-        var remote = context.Connection.RemoteIpAddress;
-        if (!options.Value.AllowRemoteAdmin && (remote is null || !IPAddress.IsLoopback(remote)))
+        if (guard.Check(context, path) is { } refusal)
         {
-            LogAdminRefused(logger, remote?.ToString() ?? "(unknown)", path);
-            await ErrorAsync(context, 403, "admin endpoints answer loopback callers only: run the request on the agent's machine, or set Fleet:Hosting:AllowRemoteAdmin=true on a trusted network.").ConfigureAwait(false);
+            if (refusal.Status == 401)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+
+            await ErrorAsync(context, refusal.Status, refusal.Message).ConfigureAwait(false);
             return;
         }
+
+        var remote = context.Connection.RemoteIpAddress;
 
         var method = context.Request.Method;
         if (path == "/admin/drain")
@@ -161,9 +169,6 @@ internal sealed partial class AgentHttpEndpoints(
             await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
         }
     }
-
-    [LoggerMessage(EventId = 8030, Level = LogLevel.Warning, Message = "Refused admin request {Path} from {Remote}: admin endpoints answer loopback only (Fleet:Hosting:AllowRemoteAdmin).")]
-    private static partial void LogAdminRefused(ILogger logger, string remote, string path);
 
     [LoggerMessage(EventId = 8031, Level = LogLevel.Information, Message = "Admin {Operation} requested from {Remote}.")]
     private static partial void LogAdmin(ILogger logger, string operation, string remote);

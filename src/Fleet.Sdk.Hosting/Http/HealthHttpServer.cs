@@ -42,6 +42,7 @@ internal sealed class HealthHttpServer(AgentHttpEndpoints endpoints) : IAsyncDis
         }
 
         _server = server;
+        endpoints.LogAdminState();
         var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         Address = bound is null ? null : new Uri(bound.EndsWith('/') ? bound : bound + "/");
     }

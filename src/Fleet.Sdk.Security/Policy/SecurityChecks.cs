@@ -29,8 +29,14 @@ internal static partial class SecurityChecks
         }
     }
 
-    /// <summary>Names the command-line arguments that carry a secret, never their values.</summary>
-    public static IEnumerable<string> SecretArguments(IReadOnlyList<string> args, ISecretRegistry registry)
+    /// <summary>
+    /// Names the command-line arguments that carry a secret, never their values: a secret-looking
+    /// option with a value, a password inside a value (a connection string's <c>password=</c>, a
+    /// URL's <c>user:password@</c>), or a value this process already holds as a secret. The paths
+    /// under <c>Fleet:Security:Secrets:&lt;name&gt;</c> are the documented way to name secret files
+    /// and are not secrets.
+    /// </summary>
+    public static IEnumerable<SecretArgument> SecretArguments(IReadOnlyList<string> args, ISecretRegistry registry)
     {
         var secrets = registry.Secrets;
         for (var i = 0; i < args.Count; i++)
@@ -38,16 +44,29 @@ internal static partial class SecurityChecks
             var arg = args[i];
             var equals = arg.IndexOf('=', StringComparison.Ordinal);
             var name = (equals >= 0 ? arg[..equals] : arg).TrimStart('-', '/');
-            var hasValue = equals >= 0 || (i + 1 < args.Count && !args[i + 1].StartsWith('-'));
+            var separateValue = equals < 0 && i + 1 < args.Count && !args[i + 1].StartsWith('-');
+            var hasValue = equals >= 0 || separateValue;
             var looksNamed = arg.StartsWith('-') || arg.StartsWith('/') || equals > 0;
+            var option = equals >= 0 ? arg[..equals] : arg;
+            var value = equals >= 0 ? arg[(equals + 1)..] : separateValue ? args[i + 1] : looksNamed ? string.Empty : arg;
 
-            if (looksNamed && hasValue && SecretName().IsMatch(name) && !NotASecretName().IsMatch(name))
+            if (looksNamed && hasValue && SecretName().IsMatch(name) && !NotASecretName().IsMatch(name) && !SecretFileKey().IsMatch(name))
             {
-                yield return equals >= 0 ? arg[..equals] : arg;
+                yield return new SecretArgument(option, InsideValue: false);
             }
-            else if (secrets.Any(s => s.Value.Length >= 4 && arg.Contains(s.Value, StringComparison.Ordinal)))
+            else if (secrets.FirstOrDefault(s => s.Value.Length >= 4 && (arg.Contains(s.Value, StringComparison.Ordinal) || value.Contains(s.Value, StringComparison.Ordinal))) is { } secret)
             {
-                yield return $"argument {i} ({secrets.First(s => arg.Contains(s.Value, StringComparison.Ordinal)).Name})";
+                yield return new SecretArgument($"argument {i} ({secret.Name})", InsideValue: false);
+            }
+            else if (PasswordInValue().IsMatch(value))
+            {
+                yield return new SecretArgument(looksNamed ? option : $"argument {i}", InsideValue: true);
+            }
+
+            if (separateValue && looksNamed)
+            {
+                // The value was checked with its option; it is not an argument of its own.
+                i++;
             }
         }
     }
@@ -58,4 +77,19 @@ internal static partial class SecurityChecks
     // Paths and names of secrets are not secrets: --password-file, Fleet:Security:SecretsDirectory, --token-path.
     [GeneratedRegex(@"(file|path|dir|directory|name|names)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NotASecretName();
+
+    // Fleet:Security:Secrets:<name> (or Fleet__Security__Secrets__<name>) holds the path of a secret file.
+    [GeneratedRegex(@"^Fleet(:|__)Security\1Secrets\1[^:]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SecretFileKey();
+
+    // A non-empty password= / pwd= / token= inside a connection string or query, or user:password@ in a URL.
+    [GeneratedRegex(
+        @"(^|[,;?&\s])\s*(password|passwd|pwd|passphrase|secret|token|api[-_]?key|access[-_]?key)\s*=\s*[^\s,;&]|[a-z][a-z0-9+.\-]*://[^/?#@\s:]*:[^/?#@\s]+@",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex PasswordInValue();
 }
+
+/// <summary>A command-line argument that carries a secret; holds its name or position, never the value.</summary>
+/// <param name="Argument">The option (<c>--redis-password</c>) or the argument's position.</param>
+/// <param name="InsideValue">Whether the secret is inside the value (a connection string or URL) rather than the value itself.</param>
+internal readonly record struct SecretArgument(string Argument, bool InsideValue);

@@ -29,4 +29,11 @@ internal static class FaultProxyConstants
 
     /// <summary>Toxiproxy's default API port.</summary>
     public const int ToxiproxyPort = 8474;
+
+    /// <summary>
+    /// The largest request body the API reads (1 MiB; a larger one is a 413). Toxiproxy sets no
+    /// limit; its real requests are well under a kilobyte, and a populate of a thousand proxies
+    /// under 100 KB.
+    /// </summary>
+    public const int MaxRequestBodyBytes = 1024 * 1024;
 }

@@ -21,6 +21,7 @@ internal static class ApiJsonReader
             }
 
             using var document = JsonDocument.ParseValue(ref reader);
+            EnsureReadableStrings(document.RootElement);
             return document.RootElement.Clone();
         }
         catch (JsonException ex)
@@ -29,6 +30,42 @@ internal static class ApiJsonReader
                 || ex.Message.Contains("incomplete", StringComparison.OrdinalIgnoreCase)
                 || ex.Message.Contains("Expected depth to be zero", StringComparison.Ordinal);
             throw ToxiproxyApiException.BadRequestBody(truncated ? "unexpected EOF" : FirstLine(ex.Message));
+        }
+    }
+
+    /// <summary>
+    /// Checks every string and key once, up front: System.Text.Json parses invalid UTF-8 inside a
+    /// string and lone surrogate escapes (<c>"\ud800"</c>), and throws only when the string is read.
+    /// </summary>
+    private static void EnsureReadableStrings(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        EnsureReadableStrings(item);
+                    }
+
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        EnsureReadableStrings(property.Value);
+                    }
+
+                    break;
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw ToxiproxyApiException.BadRequestBody($"a string is not valid UTF-8 or holds a lone surrogate ({ex.Message.TrimEnd('.')}); send UTF-8 JSON");
         }
     }
 

@@ -53,6 +53,13 @@ internal sealed partial class ToxiproxyApi : IDisposable
         {
             result = ApiResult.Error(ex);
         }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's verdict on the request's framing or size (a body over the limit is a 413).
+            result = ApiResult.Error(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"bad request body: larger than the API accepts ({FaultProxyConstants.MaxRequestBodyBytes} bytes)"
+                : $"bad request: {ex.Message}");
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogRequestFailed(_logger, request.Method, request.Path.Value ?? "/", ex);
@@ -86,7 +93,7 @@ internal sealed partial class ToxiproxyApi : IDisposable
     private ApiResult Dispatch(string method, string path, byte[] body)
     {
         var segments = path.Split('/');
-        if (segments[0].Length != 0 || segments.Skip(1).Any(s => s.Length == 0))
+        if (segments.Length < 2 || segments[0].Length != 0 || segments.Skip(1).Any(s => s.Length == 0))
         {
             return NotFound();
         }
@@ -285,17 +292,29 @@ internal sealed partial class ToxiproxyApi : IDisposable
         }
     }
 
+    /// <summary>
+    /// Enables every proxy and removes every toxic. A proxy that cannot bind (moved onto a port in
+    /// use) does not stop the others being reset: its bind failure is answered once all are done.
+    /// </summary>
     private ApiResult Reset()
     {
         lock (_gate)
         {
+            ToxiproxyApiException? failure = null;
             foreach (var proxy in _proxies.Values)
             {
-                proxy.Start();
                 proxy.Toxics.Clear();
+                try
+                {
+                    proxy.Start();
+                }
+                catch (ToxiproxyApiException ex)
+                {
+                    failure ??= ex;
+                }
             }
 
-            return ApiResult.Empty(StatusCodes.Status204NoContent);
+            return failure is null ? ApiResult.Empty(StatusCodes.Status204NoContent) : ApiResult.Error(failure);
         }
     }
 

@@ -20,7 +20,11 @@ internal sealed class LatencyStage : ToxicStage
         var jitter = toxic["jitter"];
         if (jitter > 0)
         {
-            delay += Random.Shared.NextInt64(-jitter, jitter);
+            // Saturating: latency and jitter may be any int64, and a wrapped sum would turn a huge delay into none.
+            var offset = Random.Shared.NextInt64(-jitter, jitter);
+            delay = offset > 0 && delay > long.MaxValue - offset ? long.MaxValue
+                : offset < 0 && delay < long.MinValue - offset ? long.MinValue
+                : delay + offset;
         }
 
         var due = context.Add(chunk.Timestamp, Milliseconds(delay));
@@ -54,7 +58,9 @@ internal sealed class BandwidthStage : ToxicStage
         }
 
         _debt += TimeSpan.FromMilliseconds((double)chunk.Count / rate);
-        var slotBytes = rate * 100;
+
+        // A rate so high that a slot exceeds any chunk never slices (rate * 100 would overflow).
+        var slotBytes = Math.Min(rate, int.MaxValue / 100) * 100;
         while (chunk.Count > slotBytes)
         {
             if (!await context.DelayAsync(Slot).ConfigureAwait(false))
@@ -148,7 +154,7 @@ internal sealed class SlicerStage : ToxicStage
     {
         var toxic = Toxic;
         var ends = Cut(chunk.Count, toxic["average_size"], toxic["size_variation"]);
-        var delay = TimeSpan.FromMicroseconds(Math.Max(0, toxic["delay"]));
+        var delay = Microseconds(toxic["delay"]);
         var start = 0;
         for (var i = 0; i < ends.Count; i++)
         {

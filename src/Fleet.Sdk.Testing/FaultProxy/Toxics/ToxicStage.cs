@@ -78,6 +78,9 @@ internal abstract class ToxicStage
 
     /// <summary>Milliseconds as a delay <see cref="Task.Delay(TimeSpan)"/> accepts (0 to about 24 days).</summary>
     protected static TimeSpan Milliseconds(long value) => TimeSpan.FromMilliseconds(Math.Clamp(value, 0, int.MaxValue));
+
+    /// <summary>Microseconds as a delay, within the same bounds as <see cref="Milliseconds"/> (a larger int64 would overflow a <see cref="TimeSpan"/>).</summary>
+    protected static TimeSpan Microseconds(long value) => TimeSpan.FromMicroseconds(Math.Clamp(value, 0, int.MaxValue * 1000L));
 }
 
 /// <summary>
