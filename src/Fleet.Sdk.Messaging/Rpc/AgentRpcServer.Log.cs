@@ -40,8 +40,12 @@ public sealed partial class AgentRpcServer
         Message = "Dropped a reply to {Peer}: its queue is full (it is not reading replies, or the high-water mark Fleet:Messaging:SendHighWatermark is too low).")]
     private static partial void LogReplyDropped(ILogger logger, string peer);
 
-    [LoggerMessage(EventId = 4031, Level = LogLevel.Error, Message = "Processing one request failed unexpectedly; the server goes on serving.")]
-    private static partial void LogRequestCrashed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 4031, Level = LogLevel.Error,
+        Message = "Processing one request failed unexpectedly; the caller got a handler_failed error and the server goes on serving. ({Suppressed} similar failure(s) since the last report.)")]
+    private static partial void LogRequestCrashed(ILogger logger, long suppressed, Exception exception);
+
+    [LoggerMessage(EventId = 4033, Level = LogLevel.Debug, Message = "Processing one request failed unexpectedly again ({ExceptionType}).")]
+    private static partial void LogRequestCrashedAgain(ILogger logger, string exceptionType);
 
     [LoggerMessage(EventId = 4032, Level = LogLevel.Warning, Message = "The RPC server's ZmqContext was disposed before the server was stopped; stop servers first.")]
     private static partial void LogContextGone(ILogger logger);
