@@ -49,4 +49,9 @@ public sealed partial class AgentRpcServer
 
     [LoggerMessage(EventId = 4032, Level = LogLevel.Warning, Message = "The RPC server's ZmqContext was disposed before the server was stopped; stop servers first.")]
     private static partial void LogContextGone(ILogger logger);
+
+    [LoggerMessage(EventId = 4034, Level = LogLevel.Warning,
+        Message = "Closed a new connection to the RPC server as soon as it was accepted: {Held} connections are open, the limit is {Limit} ({Setting}). " +
+                  "If these are real callers, raise the limit; otherwise a peer is holding connections open. ({Suppressed} similar since the last report.)")]
+    private static partial void LogConnectionRefused(ILogger logger, int held, int limit, string setting, long suppressed);
 }

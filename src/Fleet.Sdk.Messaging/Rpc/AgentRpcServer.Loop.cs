@@ -79,6 +79,8 @@ public sealed partial class AgentRpcServer
             wakeup.Dispose();
             monitor.Dispose();
             router.Dispose();
+            _limiter!.Dispose();
+            _connections = 0;
             foreach (var frame in _frames)
             {
                 frame.Dispose();
@@ -298,8 +300,19 @@ public sealed partial class AgentRpcServer
 
     private void ReadMonitor(ZmqMonitor monitor)
     {
+        var limiter = _limiter!;
         while (monitor.TryReceive(TimeSpan.Zero, out var monitorEvent))
         {
+            var refusal = limiter.Observe(monitorEvent);
+            _connections = limiter.Open;
+            if (refusal != ConnectionLimiter.Refusal.None && _handshakes.ShouldLog($"refused:{refusal}", out var refused))
+            {
+                var (held, limit, key) = refusal == ConnectionLimiter.Refusal.SocketFull
+                    ? (limiter.Open, limiter.Limit, $"{MessagingConstants.SectionName}:Server:MaxConnections")
+                    : (_context.InboundConnections, _context.Options.MaxConnections, $"{MessagingConstants.SectionName}:MaxConnections");
+                LogConnectionRefused(_logger, held, limit, key, refused);
+            }
+
             if (monitorEvent.Event == ZmqMonitorEvents.HandshakeFailedAuth)
             {
                 // The ZAP handler already logged the refusal with the client's key and address.
