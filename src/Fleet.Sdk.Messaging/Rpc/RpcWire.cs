@@ -60,7 +60,7 @@ internal static class RpcWire
         var isFleet = frameCount >= 1 && first.StartsWith(ProtocolPrefix);
         if (tooManyFrames)
         {
-            return Reject(isFleet && first.SequenceEqual(ProtocolFrame) ? RpcShape.Fleet : RpcShape.Legacy, null, AgentRpcErrorCodes.BadRequest,
+            return Reject(isFleet ? RpcShape.Fleet : RpcShape.Legacy, null, AgentRpcErrorCodes.BadRequest,
                 $"a request has at most {MaxFrames} frames; a legacy request is one JSON frame after the delimiter (pyzmq send_json), a {ProtocolName} request three.");
         }
 
