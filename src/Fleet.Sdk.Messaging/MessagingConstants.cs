@@ -19,6 +19,13 @@ internal static class MessagingConstants
     /// <summary>How far over MaxMessageSize (at most) a request still arrives, to get a clear too_large reply instead of a dropped connection.</summary>
     public const long MaxMessageSizeSlack = 64L * 1024;
 
+    /// <summary>
+    /// 8 KiB: the largest frame a publishing socket accepts. Its peers only send subscriptions (a
+    /// topic prefix) and handshake commands; libzmq decodes a frame this small in its 8 KiB receive
+    /// batch, and drops a connection that announces a larger one before allocating it.
+    /// </summary>
+    public const long SubscriptionFrameLimit = 8 * 1024;
+
     /// <summary>Connections one RPC server accepts at once: every agent of a large fleet, with room for tools.</summary>
     public const int DefaultMaxConnectionsPerServer = 256;
 

@@ -83,6 +83,27 @@ public sealed class WireLimitTests(ITestOutputHelper output)
         Assert.Equal(0, server.Context.Zap?.Allowed ?? 0);
     }
 
+    /// <summary>
+    /// An event publisher's bound port takes connections from anyone its endpoint policy lets in,
+    /// and a subscriber only ever sends subscriptions: a frame larger than a subscription drops the
+    /// connection at its header, before libzmq allocates it.
+    /// </summary>
+    [PyZmqFact]
+    public async Task EventPublisher_StalledLargeFrames_DroppedAtHeaderWithoutMemory()
+    {
+        using var context = new ZmqContext();
+        using var publisher = new EventPublisher(context, new EventPublisherOptions { BindEndpoints = { "tcp://127.0.0.1:*" }, UseCurve = false });
+        var port = Port(publisher.Endpoints[0]);
+        var baseline = ResidentBytes();
+
+        using var attacker = await ZmtpAttacker.RunAsync(port, Connections, MessagingConstants.DefaultMaxMessageSize, socketType: "SUB");
+        Assert.True(await Poll.UntilAsync(() => UnreadBytes(port) == 0, TimeSpan.FromSeconds(60)), $"libzmq still has {UnreadBytes(port)} unread bytes");
+        var peak = ResidentBytes() - baseline;
+        output.WriteLine($"event publisher: {attacker.Stalled} sent their frame, {attacker.Closed} closed; resident memory +{peak / 1048576.0:0.0} MiB");
+
+        Assert.True(peak <= 64L * 1024 * 1024, $"resident memory rose by {peak / 1048576} MiB");
+    }
+
     private static int Port(string endpoint) => int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
 
     private static long ResidentBytes()
