@@ -54,4 +54,7 @@ public sealed partial class AgentRpcServer
         Message = "Closed a new connection to the RPC server as soon as it was accepted: {Held} connections are open, the limit is {Limit} ({Setting}). " +
                   "If these are real callers, raise the limit; otherwise a peer is holding connections open. ({Suppressed} similar since the last report.)")]
     private static partial void LogConnectionRefused(ILogger logger, int held, int limit, string setting, long suppressed);
+
+    [LoggerMessage(EventId = 4035, Level = LogLevel.Warning, Message = "Could not send the failure reply to {Peer}: {Reason}. The caller's deadline ends its wait.")]
+    private static partial void LogReplyFailed(ILogger logger, string peer, string reason);
 }

@@ -194,8 +194,16 @@ public sealed partial class AgentRpcServer
                 LogRequestCrashedAgain(_logger, ex.GetType().Name);
             }
 
-            SendReply(envelope, shape, id, AgentRpcErrorCodes.HandlerFailed,
-                RpcWire.ErrorBody(AgentRpcErrorCodes.HandlerFailed, $"the server failed to process this request ({ex.GetType().Name}); the agent's log has the details (event 4031)."), peer);
+            try
+            {
+                SendReply(envelope, shape, id, AgentRpcErrorCodes.HandlerFailed,
+                    RpcWire.ErrorBody(AgentRpcErrorCodes.HandlerFailed, $"the server failed to process this request ({ex.GetType().Name}); the agent's log has the details (event 4031)."), peer);
+            }
+            catch (ZmqException sendFailure) when (!sendFailure.IsContextTerminated)
+            {
+                // The failure may have been in sending; the caller's own deadline answers it then.
+                LogReplyFailed(_logger, peer ?? "(unknown)", sendFailure.Message);
+            }
         }
     }
 
