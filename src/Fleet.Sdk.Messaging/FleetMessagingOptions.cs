@@ -25,10 +25,19 @@ public sealed class FleetMessagingOptions
 
     /// <summary>
     /// Gets or sets the largest message accepted, in bytes. The RPC server answers a larger request
-    /// (up to twice this size) with a <c>too_large</c> error, and libzmq disconnects a peer that sends more.
+    /// (up to this size plus the smaller of itself and 64 KiB) with a <c>too_large</c> error, and libzmq
+    /// disconnects a peer that sends more. libzmq allocates a frame's declared size when its header
+    /// arrives, so this also bounds the memory one stalled connection holds (docs/security.md).
     /// </summary>
-    /// <value>The default value is 16 MiB (16777216).</value>
+    /// <value>The default value is 1 MiB (1048576): the fleet's JSON messages are kilobytes; send bulk data by reference.</value>
     public long MaxMessageSize { get; set; } = MessagingConstants.DefaultMaxMessageSize;
+
+    /// <summary>
+    /// Gets or sets how many inbound connections the RPC servers of this context accept at once, in
+    /// total; beyond it a new connection is closed as soon as it is accepted (see docs/security.md).
+    /// </summary>
+    /// <value>The default value is 1024.</value>
+    public int MaxConnections { get; set; } = MessagingConstants.DefaultMaxConnections;
 
     /// <summary>Gets or sets the ZMTP heartbeat interval that detects dead connections (zero: off).</summary>
     /// <value>The default value is 5 seconds.</value>

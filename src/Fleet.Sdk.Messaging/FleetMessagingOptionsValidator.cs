@@ -38,7 +38,12 @@ internal sealed class FleetMessagingOptionsValidator : IValidateOptions<FleetMes
 
         if (options.MaxMessageSize <= 0)
         {
-            yield return $"{Section}:MaxMessageSize must be a positive number of bytes (for example 16777216 for 16 MiB).";
+            yield return $"{Section}:MaxMessageSize must be a positive number of bytes (for example 1048576 for 1 MiB).";
+        }
+
+        if (options.MaxConnections < 1)
+        {
+            yield return $"{Section}:MaxConnections must be at least 1 (for example 1024).";
         }
 
         if (options.HeartbeatInterval < TimeSpan.Zero || options.HeartbeatInterval > MaxDuration)
@@ -105,6 +110,11 @@ internal sealed class FleetMessagingOptionsValidator : IValidateOptions<FleetMes
         if (string.IsNullOrWhiteSpace(server.ZapDomain) || server.ZapDomain.Length > 255 || !server.ZapDomain.All(char.IsAscii))
         {
             yield return $"{Section}:Server:ZapDomain must be 1 to 255 ASCII characters (for example fleet).";
+        }
+
+        if (server.MaxConnections < 1)
+        {
+            yield return $"{Section}:Server:MaxConnections must be at least 1 (for example 256).";
         }
 
         if (server.MaxConcurrentRequests < 1)

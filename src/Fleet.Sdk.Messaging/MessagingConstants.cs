@@ -9,8 +9,28 @@ internal static class MessagingConstants
 
     public const int DefaultHighWatermark = 1000;
 
-    /// <summary>16 MiB: large enough for any JSON request the fleet sends, small enough that a bad peer cannot exhaust memory.</summary>
-    public const long DefaultMaxMessageSize = 16L * 1024 * 1024;
+    /// <summary>
+    /// 1 MiB: the fleet's JSON requests, replies and events are kilobytes, and bulk data travels by
+    /// reference (a path, a key). libzmq allocates a frame's full declared size when its header
+    /// arrives, so this also bounds what one stalled connection can hold: connections × this.
+    /// </summary>
+    public const long DefaultMaxMessageSize = 1024L * 1024;
+
+    /// <summary>How far over MaxMessageSize (at most) a request still arrives, to get a clear too_large reply instead of a dropped connection.</summary>
+    public const long MaxMessageSizeSlack = 64L * 1024;
+
+    /// <summary>
+    /// 8 KiB: the largest frame a publishing socket accepts. Its peers only send subscriptions (a
+    /// topic prefix) and handshake commands; libzmq decodes a frame this small in its 8 KiB receive
+    /// batch, and drops a connection that announces a larger one before allocating it.
+    /// </summary>
+    public const long SubscriptionFrameLimit = 8 * 1024;
+
+    /// <summary>Connections one RPC server accepts at once: every agent of a large fleet, with room for tools.</summary>
+    public const int DefaultMaxConnectionsPerServer = 256;
+
+    /// <summary>Inbound connections all the servers of one context accept at once.</summary>
+    public const int DefaultMaxConnections = 1024;
 
     public const int DefaultTcpKeepAliveCount = 3;
 

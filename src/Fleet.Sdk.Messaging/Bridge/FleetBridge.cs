@@ -102,6 +102,9 @@ public sealed partial class FleetBridge : IDisposable
 
             // Every (re)subscription comes up, so a subscriber that reconnects after a cut gets the recent events again.
             _backend.XPubVerbose = true;
+
+            // Subscribers only send subscriptions: a larger frame is an attack on memory, dropped at its header.
+            _backend.MaxMessageSize = MessagingConstants.SubscriptionFrameLimit;
             if (_options.UseCurve)
             {
                 _frontend.UseCurveServer();

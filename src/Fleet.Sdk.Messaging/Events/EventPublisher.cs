@@ -39,6 +39,8 @@ public sealed class EventPublisher : IDisposable
         _socket = context.CreateSocket(ZmqSocketType.Pub);
         try
         {
+            // Subscribers only send subscriptions: a larger frame is an attack on memory, dropped at its header.
+            _socket.MaxMessageSize = MessagingConstants.SubscriptionFrameLimit;
             if (options.BindEndpoints.Count > 0 && options.UseCurve)
             {
                 _socket.UseCurveServer();

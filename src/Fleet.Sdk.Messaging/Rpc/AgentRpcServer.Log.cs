@@ -40,9 +40,21 @@ public sealed partial class AgentRpcServer
         Message = "Dropped a reply to {Peer}: its queue is full (it is not reading replies, or the high-water mark Fleet:Messaging:SendHighWatermark is too low).")]
     private static partial void LogReplyDropped(ILogger logger, string peer);
 
-    [LoggerMessage(EventId = 4031, Level = LogLevel.Error, Message = "Processing one request failed unexpectedly; the server goes on serving.")]
-    private static partial void LogRequestCrashed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 4031, Level = LogLevel.Error,
+        Message = "Processing one request failed unexpectedly; the caller got a handler_failed error and the server goes on serving. ({Suppressed} similar failure(s) since the last report.)")]
+    private static partial void LogRequestCrashed(ILogger logger, long suppressed, Exception exception);
+
+    [LoggerMessage(EventId = 4033, Level = LogLevel.Debug, Message = "Processing one request failed unexpectedly again ({ExceptionType}).")]
+    private static partial void LogRequestCrashedAgain(ILogger logger, string exceptionType);
 
     [LoggerMessage(EventId = 4032, Level = LogLevel.Warning, Message = "The RPC server's ZmqContext was disposed before the server was stopped; stop servers first.")]
     private static partial void LogContextGone(ILogger logger);
+
+    [LoggerMessage(EventId = 4034, Level = LogLevel.Warning,
+        Message = "Closed a new connection to the RPC server as soon as it was accepted: {Held} connections are open, the limit is {Limit} ({Setting}). " +
+                  "If these are real callers, raise the limit; otherwise a peer is holding connections open. ({Suppressed} similar since the last report.)")]
+    private static partial void LogConnectionRefused(ILogger logger, int held, int limit, string setting, long suppressed);
+
+    [LoggerMessage(EventId = 4035, Level = LogLevel.Warning, Message = "Could not send the failure reply to {Peer}: {Reason}. The caller's deadline ends its wait.")]
+    private static partial void LogReplyFailed(ILogger logger, string peer, string reason);
 }

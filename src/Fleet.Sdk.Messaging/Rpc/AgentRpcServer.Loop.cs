@@ -1,14 +1,10 @@
 using System.Buffers;
-using System.Text.Json;
 
 namespace Fleet.Sdk.Messaging;
 
 /// <content>The socket thread: reads requests, rejects bad ones, dispatches the rest, sends replies.</content>
 public sealed partial class AgentRpcServer
 {
-    /// <summary>A request has at most this many frames (routing envelope included); more is a bad request.</summary>
-    private const int MaxFrames = 16;
-
     /// <summary>Requests read per wake-up before replies and monitor events get a turn.</summary>
     private const int ReadBatch = 256;
 
@@ -16,12 +12,6 @@ public sealed partial class AgentRpcServer
     private readonly HashSet<Pending> _inflight = [];
     private bool _overflow;
     private int _loopThreadId = -1;
-
-    private enum Shape
-    {
-        Legacy,
-        Fleet,
-    }
 
     private void Run()
     {
@@ -89,6 +79,8 @@ public sealed partial class AgentRpcServer
             wakeup.Dispose();
             monitor.Dispose();
             router.Dispose();
+            _limiter!.Dispose();
+            _connections = 0;
             foreach (var frame in _frames)
             {
                 frame.Dispose();
@@ -109,15 +101,7 @@ public sealed partial class AgentRpcServer
                 return;
             }
 
-            try
-            {
-                HandleMessage(count);
-            }
-            catch (Exception ex) when (ex is not (OutOfMemoryException or ObjectDisposedException) && !(ex is ZmqException { IsContextTerminated: true }))
-            {
-                // A bug in one request's handling must not stop the server for everyone else.
-                LogRequestCrashed(_logger, ex);
-            }
+            HandleMessage(count);
         }
     }
 
@@ -144,7 +128,7 @@ public sealed partial class AgentRpcServer
                 return count + 1;
             }
 
-            if (count + 1 < MaxFrames)
+            if (count + 1 < RpcWire.MaxFrames)
             {
                 count++;
             }
@@ -178,112 +162,69 @@ public sealed partial class AgentRpcServer
 
         var last = _frames[count - 1];
         var peer = last.GetMetadata("Peer-Address");
-        var callerKey = _useCurve ? last.GetMetadata("User-Id") : null;
-        if (_overflow)
-        {
-            Reject(envelope, Shape.Legacy, null, peer, AgentRpcErrorCodes.BadRequest,
-                $"a request has at most {MaxFrames} frames; a legacy request is one JSON frame after the delimiter (pyzmq send_json), a {RpcWire.ProtocolName} request three.");
-            return;
-        }
-
-        Shape shape;
+        var shape = RpcShape.Legacy;
         ulong? id = null;
-        long? timeoutMilliseconds = null;
-        string? caller = null;
-        ZmqFrame body;
-        if (bodyCount >= 1 && _frames[bodyStart].Data.StartsWith(RpcWire.ProtocolPrefix))
-        {
-            shape = Shape.Fleet;
-            var protocol = _frames[bodyStart].Data;
-            if (!protocol.SequenceEqual(RpcWire.ProtocolFrame))
-            {
-                Reject(envelope, shape, null, peer, AgentRpcErrorCodes.UnsupportedVersion,
-                    $"this server speaks {RpcWire.ProtocolName} (and legacy JSON), not '{RpcWire.Printable(protocol)}'; upgrade the server or pin the client to {RpcWire.ProtocolName}.");
-                return;
-            }
-
-            if (bodyCount != 3)
-            {
-                Reject(envelope, shape, null, peer, AgentRpcErrorCodes.BadRequest,
-                    $"a {RpcWire.ProtocolName} request has 3 frames after the delimiter (protocol, header, body), not {bodyCount}.");
-                return;
-            }
-
-            if (!RpcWire.TryReadRequestHeader(_frames[bodyStart + 1].Data, out var headerId, out timeoutMilliseconds, out caller, out var headerError))
-            {
-                Reject(envelope, shape, null, peer, AgentRpcErrorCodes.BadRequest, $"the {RpcWire.ProtocolName} header is invalid: {headerError}.");
-                return;
-            }
-
-            id = headerId;
-            body = _frames[bodyStart + 2];
-        }
-        else if (bodyCount == 1)
-        {
-            shape = Shape.Legacy;
-            body = _frames[bodyStart];
-        }
-        else
-        {
-            Reject(envelope, Shape.Legacy, null, peer, AgentRpcErrorCodes.BadRequest,
-                $"expected one JSON frame after the delimiter (pyzmq send_json), got {bodyCount} frame(s).");
-            return;
-        }
-
-        if (body.Length > _context.Options.MaxMessageSize && _context.Options.MaxMessageSize > 0)
-        {
-            Reject(envelope, shape, id, peer, AgentRpcErrorCodes.TooLarge,
-                $"the request is {body.Length} bytes; this server accepts at most {_context.Options.MaxMessageSize} ({MessagingConstants.SectionName}:MaxMessageSize).");
-            return;
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, body.Length));
-        body.Data.CopyTo(buffer);
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(buffer.AsMemory(0, body.Length));
-        }
-        catch (JsonException ex)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            Reject(envelope, shape, id, peer, AgentRpcErrorCodes.BadRequest, $"the request is not valid JSON: {ex.Message}");
-            return;
-        }
+            var parsed = RpcWire.ParseRequest(
+                bodyCount,
+                bodyCount > 0 ? _frames[bodyStart].Data : [],
+                bodyCount > 1 ? _frames[bodyStart + 1].Data : [],
+                bodyCount > 2 ? _frames[bodyStart + 2].Data : [],
+                _overflow,
+                _context.Options.MaxMessageSize);
+            (shape, id) = (parsed.Shape, parsed.Id);
+            if (parsed.Rejection is { } rejection)
+            {
+                Reject(envelope, rejection, peer);
+                return;
+            }
 
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("action"u8, out var actionElement) || actionElement.ValueKind != JsonValueKind.String)
-        {
-            document.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer);
-            Reject(envelope, shape, id, peer, AgentRpcErrorCodes.BadRequest,
-                "the request must be a JSON object with a string \"action\", for example {\"action\": \"health_check\"}.");
-            return;
+            Dispatch(envelope, parsed, peer, _useCurve ? last.GetMetadata("User-Id") : null);
         }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or ObjectDisposedException) && !(ex is ZmqException { IsContextTerminated: true }))
+        {
+            // A bug in one request's handling must not stop the server for everyone else, nor leave its caller waiting.
+            if (_failures.ShouldLog($"request:{ex.GetType().FullName}", out var suppressed))
+            {
+                LogRequestCrashed(_logger, suppressed, ex);
+            }
+            else
+            {
+                LogRequestCrashedAgain(_logger, ex.GetType().Name);
+            }
 
-        var action = actionElement.GetString()!;
+            try
+            {
+                SendReply(envelope, shape, id, AgentRpcErrorCodes.HandlerFailed,
+                    RpcWire.ErrorBody(AgentRpcErrorCodes.HandlerFailed, $"the server failed to process this request ({ex.GetType().Name}); the agent's log has the details (event 4031)."), peer);
+            }
+            catch (ZmqException sendFailure) when (!sendFailure.IsContextTerminated)
+            {
+                // The failure may have been in sending; the caller's own deadline answers it then.
+                LogReplyFailed(_logger, peer ?? "(unknown)", sendFailure.Message);
+            }
+        }
+    }
+
+    private void Dispatch(byte[][] envelope, RpcParsedRequest parsed, string? peer, string? callerKey)
+    {
+        var action = parsed.Action!;
+        var document = parsed.Document!;
         AgentRpcHandler? handler = null;
         var builtIn = !_handlers.TryGet(action, out handler) && action == AgentRpcHandlers.HealthCheckAction;
         if (handler is null && !builtIn)
         {
             document.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer);
-            Reject(envelope, shape, id, peer, AgentRpcErrorCodes.UnknownAction,
-                $"unknown action '{RpcWire.Printable(System.Text.Encoding.UTF8.GetBytes(action))}'; this agent serves: {ServedActions()}.");
+            ArrayPool<byte>.Shared.Return(parsed.Buffer!);
+            Reject(envelope, new RpcRejection(parsed.Shape, parsed.Id, AgentRpcErrorCodes.UnknownAction,
+                $"unknown action '{RpcWire.Printable(System.Text.Encoding.UTF8.GetBytes(action))}'; this agent serves: {ServedActions()}."), peer);
             return;
         }
 
-        var budget = timeoutMilliseconds is { } ms ? TimeSpan.FromMilliseconds(Math.Max(0, ms)) : _options.HandlerTimeout;
-        if (budget <= TimeSpan.Zero)
-        {
-            document.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer);
-            Reject(envelope, shape, id, peer, AgentRpcErrorCodes.Timeout, $"the request for '{action}' arrived after its deadline; it was not run.");
-            return;
-        }
-
-        var pending = new Pending(this, envelope, shape, id, action, peer, document, buffer);
-        var request = new RpcRequest(action, root, shape == Shape.Fleet ? AgentRpcProtocol.Fleet : AgentRpcProtocol.Legacy, caller, callerKey, peer, _time.GetUtcNow() + budget)
+        var budget = parsed.Budget ?? _options.HandlerTimeout;
+        var pending = new Pending(this, envelope, parsed.Shape, parsed.Id, action, peer, document, parsed.Buffer!);
+        var request = new RpcRequest(action, document.RootElement, parsed.Shape == RpcShape.Fleet ? AgentRpcProtocol.Fleet : AgentRpcProtocol.Legacy, parsed.Caller, callerKey, peer, _time.GetUtcNow() + budget)
         {
             SerializerOptions = _handlers.SerializerOptions,
         };
@@ -310,19 +251,19 @@ public sealed partial class AgentRpcServer
         ["in_flight"] = _inflight.Count,
     };
 
-    private void Reject(byte[][] envelope, Shape shape, ulong? id, string? peer, string code, string message)
+    private void Reject(byte[][] envelope, RpcRejection rejection, string? peer)
     {
         Interlocked.Increment(ref _rejected);
-        if (_badInput.ShouldLog($"{code}@{peer}", out var suppressed))
+        if (_badInput.ShouldLog($"{rejection.Code}@{peer}", out var suppressed))
         {
-            LogRejected(_logger, code, peer ?? "(unknown)", message, suppressed);
+            LogRejected(_logger, rejection.Code, peer ?? "(unknown)", rejection.Message, suppressed);
         }
         else
         {
-            LogRejectedAgain(_logger, code, peer ?? "(unknown)", message);
+            LogRejectedAgain(_logger, rejection.Code, peer ?? "(unknown)", rejection.Message);
         }
 
-        SendReply(envelope, shape, id, code, RpcWire.ErrorBody(code, message), peer);
+        SendReply(envelope, rejection.Shape, rejection.Id, rejection.Code, rejection.Body, peer);
     }
 
     /// <summary>Sends replies that handlers completed on other threads (or timed out).</summary>
@@ -335,7 +276,7 @@ public sealed partial class AgentRpcServer
         }
     }
 
-    private void SendReply(byte[][] envelope, Shape shape, ulong? id, string? errorCode, ReadOnlySpan<byte> body, string? peer)
+    private void SendReply(byte[][] envelope, RpcShape shape, ulong? id, string? errorCode, ReadOnlySpan<byte> body, string? peer)
     {
         var router = _router!;
         try
@@ -351,7 +292,7 @@ public sealed partial class AgentRpcServer
                 router.TrySend(envelope[i], TimeSpan.Zero, more: true);
             }
 
-            if (shape == Shape.Fleet)
+            if (shape == RpcShape.Fleet)
             {
                 router.TrySend(RpcWire.ProtocolFrame, TimeSpan.Zero, more: true);
                 router.TrySend(RpcWire.ReplyHeader(id, errorCode), TimeSpan.Zero, more: true);
@@ -367,8 +308,19 @@ public sealed partial class AgentRpcServer
 
     private void ReadMonitor(ZmqMonitor monitor)
     {
+        var limiter = _limiter!;
         while (monitor.TryReceive(TimeSpan.Zero, out var monitorEvent))
         {
+            var refusal = limiter.Observe(monitorEvent);
+            _connections = limiter.Open;
+            if (refusal != ConnectionLimiter.Refusal.None && _handshakes.ShouldLog($"refused:{refusal}", out var refused))
+            {
+                var (held, limit, key) = refusal == ConnectionLimiter.Refusal.SocketFull
+                    ? (limiter.Open, limiter.Limit, $"{MessagingConstants.SectionName}:Server:MaxConnections")
+                    : (_context.InboundConnections, _context.Options.MaxConnections, $"{MessagingConstants.SectionName}:MaxConnections");
+                LogConnectionRefused(_logger, held, limit, key, refused);
+            }
+
             if (monitorEvent.Event == ZmqMonitorEvents.HandshakeFailedAuth)
             {
                 // The ZAP handler already logged the refusal with the client's key and address.

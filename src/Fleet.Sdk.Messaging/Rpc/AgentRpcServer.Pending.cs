@@ -15,7 +15,7 @@ public sealed partial class AgentRpcServer
     {
         private readonly AgentRpcServer _server;
         private readonly byte[][] _envelope;
-        private readonly Shape _shape;
+        private readonly RpcShape _shape;
         private readonly ulong? _id;
         private readonly string _action;
         private readonly string? _peer;
@@ -30,7 +30,7 @@ public sealed partial class AgentRpcServer
         private string? _replyError;
         private byte[] _replyBody = [];
 
-        public Pending(AgentRpcServer server, byte[][] envelope, Shape shape, ulong? id, string action, string? peer, JsonDocument document, byte[] buffer)
+        public Pending(AgentRpcServer server, byte[][] envelope, RpcShape shape, ulong? id, string action, string? peer, JsonDocument document, byte[] buffer)
         {
             _server = server;
             _envelope = envelope;

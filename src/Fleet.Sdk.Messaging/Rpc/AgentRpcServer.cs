@@ -37,6 +37,8 @@ public sealed partial class AgentRpcServer : IDisposable, IAsyncDisposable
     private readonly List<string> _endpoints = [];
     private ZmqSocket? _router;
     private ZmqMonitor? _monitor;
+    private ConnectionLimiter? _limiter;
+    private volatile int _connections;
     private WakeupSignal? _wakeup;
     private Thread? _thread;
     private int _state;
@@ -84,6 +86,12 @@ public sealed partial class AgentRpcServer : IDisposable, IAsyncDisposable
     /// <summary>Gets the number of requests answered with an error before reaching a handler (bad input, unknown action, oversize).</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
 
+    /// <summary>Gets the number of connections the server holds now (at most <see cref="AgentRpcServerOptions.MaxConnections"/>).</summary>
+    public int Connections => _connections;
+
+    /// <summary>Gets the number of connections closed as soon as they were accepted, because the server or the context held its maximum.</summary>
+    public long RefusedConnections => _limiter?.Refused ?? 0;
+
     /// <summary>Binds every endpoint (after the security policy allows it) and starts serving. Bind errors are thrown here.</summary>
     /// <exception cref="InvalidOperationException">Started twice, or no endpoint is configured.</exception>
     /// <exception cref="Fleet.Sdk.Security.FleetSecurityException">The policy forbids an endpoint, or CURVE is on without a usable certificate.</exception>
@@ -106,18 +114,22 @@ public sealed partial class AgentRpcServer : IDisposable, IAsyncDisposable
             router.RouterMandatory = true;
 
             // libzmq drops a connection whose frame exceeds this; between MaxMessageSize and it, the
-            // request arrives and gets a clear too_large reply instead.
+            // request arrives and gets a clear too_large reply instead. libzmq allocates a frame's
+            // declared size as soon as its header arrives, so this bounds a stalled connection's memory.
             var limit = _context.Options.MaxMessageSize;
-            router.MaxMessageSize = limit <= 0 || limit > long.MaxValue / 2 ? -1 : limit * 2;
+            router.MaxMessageSize = limit <= 0 || limit > long.MaxValue / 2 ? -1 : limit + Math.Min(limit, MessagingConstants.MaxMessageSizeSlack);
             if (_useCurve)
             {
                 router.UseCurveServer(_options.ZapDomain);
             }
 
-            _monitor = router.Monitor(ZmqMonitorEvents.HandshakeFailedNoDetail | ZmqMonitorEvents.HandshakeFailedProtocol | ZmqMonitorEvents.HandshakeFailedAuth);
+            _limiter = new ConnectionLimiter(_context, _options.MaxConnections);
+            _monitor = router.Monitor(ZmqMonitorEvents.HandshakeFailedNoDetail | ZmqMonitorEvents.HandshakeFailedProtocol | ZmqMonitorEvents.HandshakeFailedAuth | ConnectionLimiter.Events);
             foreach (var endpoint in _options.Endpoints)
             {
-                _endpoints.Add(router.Bind(endpoint));
+                var bound = router.Bind(endpoint);
+                _endpoints.Add(bound);
+                _limiter.AddEndpoint(bound);
             }
 
             _wakeup = new WakeupSignal(_context);

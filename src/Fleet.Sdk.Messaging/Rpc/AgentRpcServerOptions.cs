@@ -27,6 +27,14 @@ public sealed class AgentRpcServerOptions
     public int MaxConcurrentRequests { get; set; } = MessagingConstants.DefaultMaxConcurrentRequests;
 
     /// <summary>
+    /// Gets or sets how many connections the server accepts at once; beyond it a new connection is
+    /// closed as soon as it is accepted (logged, event 4034). Each connection may hold one partial
+    /// frame of up to <c>MaxMessageSize</c> plus 64 KiB, so this bounds the server's memory too.
+    /// </summary>
+    /// <value>The default value is 256.</value>
+    public int MaxConnections { get; set; } = MessagingConstants.DefaultMaxConnectionsPerServer;
+
+    /// <summary>
     /// Gets or sets a value indicating whether handlers start on the server's socket thread instead
     /// of the thread pool. Faster (no thread hop), but a handler that blocks before its first
     /// <c>await</c> then delays every other request, health checks included.

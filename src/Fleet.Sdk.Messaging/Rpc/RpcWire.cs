@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace Fleet.Sdk.Messaging;
 
@@ -12,6 +13,12 @@ namespace Fleet.Sdk.Messaging;
 internal static class RpcWire
 {
     public const string ProtocolName = "fleet.rpc/1";
+
+    /// <summary>A request has at most this many frames, routing envelope included; more is a bad request.</summary>
+    public const int MaxFrames = 16;
+
+    /// <summary>The longest <c>timeout_ms</c> a request may give: the longest timer (about 24.8 days), the limit of every configured timeout too.</summary>
+    public const long MaxTimeoutMilliseconds = int.MaxValue;
 
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false, Indented = false };
 
@@ -36,13 +43,78 @@ internal static class RpcWire
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Reads a request header; unknown fields are ignored (forward compatibility within version 1).</summary>
-    public static bool TryReadRequestHeader(ReadOnlySpan<byte> json, out ulong id, out long? timeoutMilliseconds, out string? caller, out string error)
+    /// <summary>
+    /// Reads the frames after the delimiter as one request, in either protocol: the request, or a
+    /// rejection with the error reply it gets (in the protocol it came in). Never throws on hostile
+    /// input: every malformed frame, header, JSON text or string gives a rejection.
+    /// </summary>
+    /// <param name="frameCount">How many frames followed the delimiter.</param>
+    /// <param name="first">The first frame after the delimiter (a legacy body, or the protocol frame).</param>
+    /// <param name="second">The second (a <c>fleet.rpc/1</c> header), or empty.</param>
+    /// <param name="third">The third (a <c>fleet.rpc/1</c> body), or empty.</param>
+    /// <param name="tooManyFrames">The message had more frames than a request may have.</param>
+    /// <param name="maxMessageSize">The largest body accepted, in bytes (0 or less: no limit).</param>
+    /// <returns>The request (its JSON document and rented buffer owned by the caller), or the rejection.</returns>
+    public static RpcParsedRequest ParseRequest(int frameCount, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, bool tooManyFrames, long maxMessageSize)
     {
-        id = 0;
+        var isFleet = frameCount >= 1 && first.StartsWith(ProtocolPrefix);
+        if (tooManyFrames)
+        {
+            return Reject(isFleet ? RpcShape.Fleet : RpcShape.Legacy, null, AgentRpcErrorCodes.BadRequest,
+                $"a request has at most {MaxFrames} frames; a legacy request is one JSON frame after the delimiter (pyzmq send_json), a {ProtocolName} request three.");
+        }
+
+        if (!isFleet)
+        {
+            return frameCount == 1
+                ? ParseBody(RpcShape.Legacy, null, null, null, first, maxMessageSize)
+                : Reject(RpcShape.Legacy, null, AgentRpcErrorCodes.BadRequest, $"expected one JSON frame after the delimiter (pyzmq send_json), got {frameCount} frame(s).");
+        }
+
+        if (!first.SequenceEqual(ProtocolFrame))
+        {
+            return Reject(RpcShape.Fleet, null, AgentRpcErrorCodes.UnsupportedVersion,
+                $"this server speaks {ProtocolName} (and legacy JSON), not '{Printable(first)}'; upgrade the server or pin the client to {ProtocolName}.");
+        }
+
+        if (frameCount != 3)
+        {
+            return Reject(RpcShape.Fleet, null, AgentRpcErrorCodes.BadRequest,
+                $"a {ProtocolName} request has 3 frames after the delimiter (protocol, header, body), not {frameCount}.");
+        }
+
+        if (!TryReadRequestHeader(second, out var id, out var timeoutMilliseconds, out var caller, out var error))
+        {
+            return Reject(RpcShape.Fleet, id, AgentRpcErrorCodes.BadRequest, $"the {ProtocolName} header is invalid: {error}.");
+        }
+
+        return ParseBody(RpcShape.Fleet, id, timeoutMilliseconds, caller, third, maxMessageSize);
+    }
+
+    /// <summary>Reads the frames after the delimiter as one request (<see cref="ParseRequest(int, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, bool, long)"/>).</summary>
+    public static RpcParsedRequest ParseRequest(IReadOnlyList<byte[]> frames, long maxMessageSize) =>
+        ParseRequest(
+            frames.Count,
+            frames.Count > 0 ? frames[0] : [],
+            frames.Count > 1 ? frames[1] : [],
+            frames.Count > 2 ? frames[2] : [],
+            frames.Count >= MaxFrames,
+            maxMessageSize);
+
+    /// <summary>Reads a request header; unknown fields are ignored (forward compatibility within version 1).</summary>
+    /// <returns><see langword="false"/> with <paramref name="error"/> when the header is unusable; <paramref name="id"/> is set when it was readable.</returns>
+    public static bool TryReadRequestHeader(ReadOnlySpan<byte> json, out ulong? id, out long? timeoutMilliseconds, out string? caller, out string error)
+    {
+        id = null;
         timeoutMilliseconds = null;
         caller = null;
-        var hasId = false;
+        string? fieldError = null;
+        if (!Utf8.IsValid(json))
+        {
+            error = "the header frame is not valid UTF-8";
+            return false;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(json);
@@ -57,37 +129,167 @@ internal static class RpcWire
                 if (reader.ValueTextEquals("id"u8))
                 {
                     reader.Read();
-                    hasId = reader.TokenType == JsonTokenType.Number && reader.TryGetUInt64(out id);
+                    id = reader.TokenType == JsonTokenType.Number && reader.TryGetUInt64(out var value) ? value : null;
                 }
                 else if (reader.ValueTextEquals("timeout_ms"u8))
                 {
                     reader.Read();
-                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var timeout))
-                    {
-                        timeoutMilliseconds = timeout;
-                    }
+                    timeoutMilliseconds = ReadTimeout(ref reader, ref fieldError);
                 }
                 else if (reader.ValueTextEquals("caller"u8))
                 {
                     reader.Read();
-                    caller = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    caller = ReadCaller(ref reader, ref fieldError);
                 }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
+
+                // Skips the value of an unknown field (a no-op for the scalars read above).
+                reader.Skip();
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                id = null;
+                error = "the header frame is not one JSON object";
+                return false;
             }
         }
         catch (JsonException ex)
         {
+            id = null;
             error = $"the header frame is not valid JSON: {ex.Message}";
             return false;
         }
 
-        error = hasId ? string.Empty : "the header has no numeric 'id'";
-        return hasId;
+        error = id is null ? "the header has no 'id' (an unsigned 64-bit integer)" : fieldError ?? string.Empty;
+        return error.Length == 0;
     }
+
+    private static long? ReadTimeout(ref Utf8JsonReader reader, ref string? fieldError)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        long timeout;
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            fieldError ??= "'timeout_ms' must be a number of milliseconds, for example 5000";
+            return null;
+        }
+
+        if (reader.TryGetInt64(out var whole))
+        {
+            timeout = whole;
+        }
+        else if (reader.TryGetDouble(out var fractional) && double.IsFinite(fractional))
+        {
+            timeout = fractional >= MaxTimeoutMilliseconds ? long.MaxValue : fractional <= 0 ? 0 : (long)Math.Ceiling(fractional);
+        }
+        else
+        {
+            timeout = long.MaxValue;
+        }
+
+        if (timeout > MaxTimeoutMilliseconds)
+        {
+            fieldError ??= $"'timeout_ms' is {Printable(reader.ValueSpan)}; it must be at most {MaxTimeoutMilliseconds} (about 24.8 days)";
+            return null;
+        }
+
+        return timeout;
+    }
+
+    private static string? ReadCaller(ref Utf8JsonReader reader, ref string? fieldError)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            fieldError ??= "'caller' must be a string (the calling agent's name)";
+            return null;
+        }
+
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            fieldError ??= "'caller' is not a valid string: it has a lone surrogate (\\uD800-\\uDFFF escapes must come in pairs)";
+            return null;
+        }
+    }
+
+    private static RpcParsedRequest ParseBody(RpcShape shape, ulong? id, long? timeoutMilliseconds, string? caller, ReadOnlySpan<byte> body, long maxMessageSize)
+    {
+        if (maxMessageSize > 0 && body.Length > maxMessageSize)
+        {
+            return Reject(shape, id, AgentRpcErrorCodes.TooLarge,
+                $"the request is {body.Length} bytes; this server accepts at most {maxMessageSize} ({MessagingConstants.SectionName}:MaxMessageSize).");
+        }
+
+        if (!Utf8.IsValid(body))
+        {
+            return Reject(shape, id, AgentRpcErrorCodes.BadRequest,
+                "the request is not valid UTF-8; send JSON text encoded as UTF-8 (pyzmq send_json does).");
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, body.Length));
+        body.CopyTo(buffer);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer.AsMemory(0, body.Length));
+        }
+        catch (JsonException ex)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return Reject(shape, id, AgentRpcErrorCodes.BadRequest, $"the request is not valid JSON: {ex.Message}");
+        }
+
+        var root = document.RootElement;
+        string? problem = null;
+        string? action = null;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("action"u8, out var actionElement) || actionElement.ValueKind != JsonValueKind.String)
+        {
+            problem = "the request must be a JSON object with a string \"action\", for example {\"action\": \"health_check\"}.";
+        }
+        else
+        {
+            try
+            {
+                action = actionElement.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                problem = "the request's 'action' is not a valid string: it has a lone surrogate (\\uD800-\\uDFFF escapes must come in pairs).";
+            }
+        }
+
+        if (problem is not null || action is null)
+        {
+            document.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
+            return Reject(shape, id, AgentRpcErrorCodes.BadRequest, problem ?? "the request has no 'action'.");
+        }
+
+        if (timeoutMilliseconds <= 0)
+        {
+            document.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
+            return Reject(shape, id, AgentRpcErrorCodes.Timeout, $"the request for '{Printable(Encoding.UTF8.GetBytes(action))}' arrived after its deadline; it was not run.");
+        }
+
+        var budget = timeoutMilliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        return new RpcParsedRequest(shape, id, action, caller, budget, document, buffer, null);
+    }
+
+    private static RpcParsedRequest Reject(RpcShape shape, ulong? id, string code, string message) =>
+        new(shape, id, null, null, null, null, null, new RpcRejection(shape, id, code, message));
 
     public static byte[] ReplyHeader(ulong? id, string? errorCode)
     {
@@ -263,4 +465,33 @@ internal static class RpcWire
 
         return bytes.Length > max ? builder.Append("...").ToString() : builder.ToString();
     }
+}
+
+/// <summary>The two request/reply contracts.</summary>
+internal enum RpcShape
+{
+    /// <summary>One JSON frame after the delimiter.</summary>
+    Legacy,
+
+    /// <summary><c>fleet.rpc/1</c>: protocol, header and body frames.</summary>
+    Fleet,
+}
+
+/// <summary>
+/// What <see cref="RpcWire.ParseRequest(int, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, bool, long)"/> read:
+/// a request (<see cref="Rejection"/> is <see langword="null"/>; the caller owns <see cref="Document"/> and the rented
+/// <see cref="Buffer"/>), or a rejection.
+/// </summary>
+internal readonly record struct RpcParsedRequest(
+    RpcShape Shape, ulong? Id, string? Action, string? Caller, TimeSpan? Budget, JsonDocument? Document, byte[]? Buffer, RpcRejection? Rejection);
+
+/// <summary>A request refused before dispatch, and the error reply it gets, in the protocol it came in.</summary>
+internal sealed record RpcRejection(RpcShape Shape, ulong? Id, string Code, string Message)
+{
+    /// <summary>Gets the reply body: <c>{"status":"error","error":CODE,"message":TEXT}</c>.</summary>
+    public byte[] Body { get; } = RpcWire.ErrorBody(Code, Message);
+
+    /// <summary>Gets the reply's frames after the delimiter: the body alone (legacy), or protocol, header and body (<c>fleet.rpc/1</c>).</summary>
+    public IReadOnlyList<byte[]> ReplyFrames() =>
+        Shape == RpcShape.Fleet ? [RpcWire.ProtocolFrame.ToArray(), RpcWire.ReplyHeader(Id, Code), Body] : [Body];
 }

@@ -28,6 +28,7 @@ public sealed class ZmqContext : IDisposable
     private ZapHandler? _zap;
     private int _disposed;
     private long _monitorCount;
+    private int _inboundConnections;
 
     /// <summary>Creates a context.</summary>
     /// <param name="options">Socket defaults (linger, high-water marks, message size, heartbeats...); the defaults of <see cref="FleetMessagingOptions"/> when <see langword="null"/>.</param>
@@ -142,6 +143,30 @@ public sealed class ZmqContext : IDisposable
             return _zap;
         }
     }
+
+    /// <summary>Gets the inbound connections the context's servers hold now (at most <see cref="FleetMessagingOptions.MaxConnections"/>).</summary>
+    internal int InboundConnections => Volatile.Read(ref _inboundConnections);
+
+    /// <summary>Takes one of the context's inbound connection slots, when one is free.</summary>
+    internal bool TryTakeConnection()
+    {
+        while (true)
+        {
+            var held = Volatile.Read(ref _inboundConnections);
+            if (held >= Options.MaxConnections)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _inboundConnections, held + 1, held) == held)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Returns a slot taken with <see cref="TryTakeConnection"/>.</summary>
+    internal void ReturnConnection() => Interlocked.Decrement(ref _inboundConnections);
 
     internal string NextMonitorEndpoint() => $"inproc://fleet.monitor.{Environment.ProcessId}.{Interlocked.Increment(ref _monitorCount)}";
 

@@ -42,7 +42,7 @@ public sealed class AgentRpcServerTests : IDisposable
     {
         var reply = _server.LegacyCall(_client, """{"action": "echo", """);
 
-        AssertError(reply, "bad_request", "not valid JSON");
+        RpcTestServer.AssertError(reply, "bad_request", "not valid JSON");
         var log = Assert.Single(_server.Logs.Entries, e => e.EventId.Id == 4021);
         Assert.Equal(LogLevel.Warning, log.Level);
         Assert.Contains("127.0.0.1", log.Message, StringComparison.Ordinal);
@@ -67,7 +67,7 @@ public sealed class AgentRpcServerTests : IDisposable
     {
         var reply = _server.LegacyCall(_client, """{"action": "RequestCoordinator.route"}""");
 
-        AssertError(reply, "unknown_action", "unknown action 'RequestCoordinator.route'; this agent serves: echo, fail, hang, health_check");
+        RpcTestServer.AssertError(reply, "unknown_action", "unknown action 'RequestCoordinator.route'; this agent serves: echo, fail, hang, health_check");
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class AgentRpcServerTests : IDisposable
         Assert.NotNull(reply);
         Assert.Equal(2, reply.Count);
         Assert.Empty(reply[0]);
-        AssertError(Json(reply[1]), "bad_request", "expected one JSON frame after the delimiter (pyzmq send_json), got 2 frame(s)");
+        RpcTestServer.AssertError(Json(reply[1]), "bad_request", "expected one JSON frame after the delimiter (pyzmq send_json), got 2 frame(s)");
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class AgentRpcServerTests : IDisposable
     {
         var reply = _server.LegacyCall(_client, """{"action": "fail"}""");
 
-        AssertError(reply, "handler_failed", "'fail' failed on the server (InvalidOperationException)");
+        RpcTestServer.AssertError(reply, "handler_failed", "'fail' failed on the server (InvalidOperationException)");
         Assert.DoesNotContain("boom", reply.GetRawText(), StringComparison.Ordinal);
         var log = Assert.Single(_server.Logs.Entries, e => e.EventId.Id == 4024);
         Assert.Equal(LogLevel.Error, log.Level);
@@ -109,7 +109,7 @@ public sealed class AgentRpcServerTests : IDisposable
     {
         var reply = _server.LegacyCall(_client, """{"action": "not_found"}""");
 
-        AssertError(reply, "not_found", "no such model: llama-9");
+        RpcTestServer.AssertError(reply, "not_found", "no such model: llama-9");
         Assert.DoesNotContain(_server.Logs.Entries, e => e.EventId.Id == 4024);
     }
 
@@ -121,7 +121,7 @@ public sealed class AgentRpcServerTests : IDisposable
 
         var reply = server.LegacyCall(_client, """{"action": "hang"}""");
 
-        AssertError(reply, "timeout", "'hang' did not finish within its deadline (300 ms)");
+        RpcTestServer.AssertError(reply, "timeout", "'hang' did not finish within its deadline (300 ms)");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"replied after {watch.Elapsed}");
         Assert.True(SpinWait.SpinUntil(() => server.Cancelled == 1, TimeSpan.FromSeconds(5)));
         Assert.Contains(server.Logs.Entries, e => e.EventId.Id == 4026);
@@ -135,7 +135,7 @@ public sealed class AgentRpcServerTests : IDisposable
 
         var reply = server.LegacyCall(_client, big);
 
-        AssertError(reply, "too_large", "this server accepts at most 1024 (Fleet:Messaging:MaxMessageSize)");
+        RpcTestServer.AssertError(reply, "too_large", "this server accepts at most 1024 (Fleet:Messaging:MaxMessageSize)");
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class AgentRpcServerTests : IDisposable
         var header = Json(reply[2]);
         Assert.Equal("error", header.GetProperty("status").GetString());
         Assert.Equal("unknown_action", header.GetProperty("error").GetString());
-        AssertError(Json(reply[3]), "unknown_action", "unknown action 'nope'");
+        RpcTestServer.AssertError(Json(reply[3]), "unknown_action", "unknown action 'nope'");
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public sealed class AgentRpcServerTests : IDisposable
 
         Assert.NotNull(reply);
         Assert.Equal("fleet.rpc/1", Encoding.UTF8.GetString(reply[1]));
-        AssertError(Json(reply[3]), "unsupported_version", "this server speaks fleet.rpc/1 (and legacy JSON), not 'fleet.rpc/9'");
+        RpcTestServer.AssertError(Json(reply[3]), "unsupported_version", "this server speaks fleet.rpc/1 (and legacy JSON), not 'fleet.rpc/9'");
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public sealed class AgentRpcServerTests : IDisposable
         var reply = _server.Exchange(_client, [[], "fleet.rpc/1"u8.ToArray(), "not json"u8.ToArray(), """{"action": "echo"}"""u8.ToArray()]);
 
         Assert.NotNull(reply);
-        AssertError(Json(reply[3]), "bad_request", "the fleet.rpc/1 header is invalid");
+        RpcTestServer.AssertError(Json(reply[3]), "bad_request", "the fleet.rpc/1 header is invalid");
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public sealed class AgentRpcServerTests : IDisposable
         var reply = _server.Exchange(_client, [[], "fleet.rpc/1"u8.ToArray(), """{"id": 3, "timeout_ms": 150}"""u8.ToArray(), """{"action": "slow", "ms": 10000}"""u8.ToArray()]);
 
         Assert.NotNull(reply);
-        AssertError(Json(reply[3]), "timeout", "'slow' did not finish within its deadline (150 ms)");
+        RpcTestServer.AssertError(Json(reply[3]), "timeout", "'slow' did not finish within its deadline (150 ms)");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"replied after {watch.Elapsed}");
     }
 
@@ -239,7 +239,7 @@ public sealed class AgentRpcServerTests : IDisposable
         var reply = _server.Exchange(_client, [[], "fleet.rpc/1"u8.ToArray(), """{"id": 3, "timeout_ms": 0}"""u8.ToArray(), """{"action": "echo"}"""u8.ToArray()]);
 
         Assert.NotNull(reply);
-        AssertError(Json(reply[3]), "timeout", "arrived after its deadline");
+        RpcTestServer.AssertError(Json(reply[3]), "timeout", "arrived after its deadline");
     }
 
     [Fact]
@@ -253,7 +253,7 @@ public sealed class AgentRpcServerTests : IDisposable
         await _server.Server.StopAsync().WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.True(req.TryReceiveFrameString(TimeSpan.FromSeconds(2), out var reply));
-        AssertError(JsonDocument.Parse(reply!).RootElement, "overloaded", "the server stopped while 'hang' was running");
+        RpcTestServer.AssertError(JsonDocument.Parse(reply!).RootElement, "overloaded", "the server stopped while 'hang' was running");
     }
 
     [Fact]
@@ -277,11 +277,4 @@ public sealed class AgentRpcServerTests : IDisposable
     }
 
     private static JsonElement Json(byte[] frame) => JsonDocument.Parse(frame).RootElement.Clone();
-
-    private static void AssertError(JsonElement reply, string code, string message)
-    {
-        Assert.Equal("error", reply.GetProperty("status").GetString());
-        Assert.Equal(code, reply.GetProperty("error").GetString());
-        Assert.Contains(message, reply.GetProperty("message").GetString(), StringComparison.Ordinal);
-    }
 }

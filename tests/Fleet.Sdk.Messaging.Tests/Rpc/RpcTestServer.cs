@@ -81,6 +81,14 @@ internal sealed class RpcTestServer : IDisposable
         return JsonDocument.Parse(reply!).RootElement.Clone();
     }
 
+    /// <summary>Asserts an error reply body: its code, and a part of its message.</summary>
+    public static void AssertError(JsonElement reply, string code, string message)
+    {
+        Assert.Equal("error", reply.GetProperty("status").GetString());
+        Assert.Equal(code, reply.GetProperty("error").GetString());
+        Assert.Contains(message, reply.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         Server.Dispose();

@@ -211,11 +211,11 @@ public sealed class ZmqSocketTests : IDisposable
     }
 
     [Fact]
-    public void DefaultOptions_MaxMessageSize_Is16MiB()
+    public void DefaultOptions_MaxMessageSize_Is1MiB()
     {
         using var socket = _context.CreateSocket(ZmqSocketType.Pull);
 
-        Assert.Equal(16 * 1024 * 1024, socket.MaxMessageSize);
+        Assert.Equal(1024 * 1024, socket.MaxMessageSize);
         Assert.Equal(TimeSpan.FromSeconds(1), socket.Linger);
     }
 
