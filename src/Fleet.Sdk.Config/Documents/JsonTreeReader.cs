@@ -44,6 +44,13 @@ internal static partial class JsonTreeReader
             errors.Add(FleetConfigurationErrors.Malformed(location, "JSON", CleanMessage(ex.Message)));
             return null;
         }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader.GetString throws this for text it cannot turn into a string (a lone surrogate escape, "\ud800").
+            errors.Add(FleetConfigurationErrors.Malformed(lines.At(reader.TokenStartIndex), "JSON",
+                $"{ex.Message.TrimEnd('.')}: write the text as valid Unicode (a '\\ud800'-style escape needs its pair)."));
+            return null;
+        }
     }
 
     private static FleetValue ReadValue(ref Utf8JsonReader reader, ByteLines lines)
