@@ -43,6 +43,19 @@ public sealed class InputLimitsTests
     }
 
     [Fact]
+    public void ReadJson_OverTheNodeLimit_RefusedNamingTheNodeLimit()
+    {
+        var json = new StringBuilder("{\"values\": [0");
+        json.Insert(json.Length, ",0", (int)DocumentReader.MaxValuesPerFile);
+        json.Append("]}");
+
+        var (root, errors) = Read("huge.json", json.ToString());
+
+        Assert.Null(root);
+        Assert.Contains("values (not counting aliases), the limit for one file", Assert.Single(errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReadYaml_AliasesExpandingPastTheLimit_RefusedAsAliasBomb()
     {
         var yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");

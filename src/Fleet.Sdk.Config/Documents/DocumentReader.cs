@@ -10,6 +10,9 @@ internal static class DocumentReader
     /// <summary>The largest file read, in bytes: a topology of thousands of agents is a few MiB.</summary>
     public const int MaxFileBytes = 16 * 1024 * 1024;
 
+    /// <summary>The most values (scalars, mappings, sequences) one file may hold, aliases not counted: bounds the memory a file takes.</summary>
+    public const long MaxValuesPerFile = 2_000_000;
+
     /// <summary>Reads <paramref name="path"/>; returns <see langword="null"/> and adds to <paramref name="errors"/> when it cannot.</summary>
     public static FleetValue? ReadFile(string path, List<FleetConfigurationError> errors)
     {

@@ -16,8 +16,8 @@ internal static partial class YamlTreeReader
     /// <summary>The most values aliases may add (each alias adds a copy of what its anchor holds): stops alias bombs.</summary>
     internal const long MaxAliasExpansion = 1_000_000;
 
-    /// <summary>The most values written in one file (no aliases counted): bounds the memory a file can take.</summary>
-    internal const long MaxWrittenNodes = 2_000_000;
+    /// <summary>The most values written in one file (no aliases counted): <see cref="DocumentReader.MaxValuesPerFile"/>.</summary>
+    internal const long MaxWrittenNodes = DocumentReader.MaxValuesPerFile;
 
     public static FleetValue? Read(SourceText source, List<FleetConfigurationError> errors)
     {
@@ -243,8 +243,8 @@ internal static partial class YamlTreeReader
             _written++;
             if (_written > MaxWrittenNodes)
             {
-                Fail(Location(Source, at), $"holds more than {MaxWrittenNodes.ToString("N0", CultureInfo.InvariantCulture)} values (not counting aliases), the limit for one file: " +
-                    "a topology holds far fewer; split it into several files (see 'Input limits' in docs/config.md).");
+                var error = FleetConfigurationErrors.TooManyValues(Location(Source, at), MaxWrittenNodes);
+                Fail(error.Location, error.Message);
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 
 namespace Fleet.Sdk.Config;
@@ -49,6 +50,10 @@ internal static class FleetConfigurationErrors
     public static FleetConfigurationError TooLarge(string path, int maxBytes) =>
         new(SourceLocation.Of(path), $"is larger than {maxBytes / (1024 * 1024)} MiB, the limit for a configuration file: " +
             "split the topology into several files (see 'Input limits' in docs/config.md).");
+
+    public static FleetConfigurationError TooManyValues(SourceLocation location, long max) =>
+        new(location, $"holds more than {max.ToString("N0", CultureInfo.InvariantCulture)} values (not counting aliases), the limit for one file: " +
+            "a topology holds far fewer; split it into several files (see 'Input limits' in docs/config.md).");
 
     public static FleetConfigurationError NotUtf8(string path) =>
         new(new SourceLocation(path, 1, 1), "is not UTF-8 text: save it as UTF-8.");
