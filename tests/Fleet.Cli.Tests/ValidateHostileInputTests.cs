@@ -66,7 +66,8 @@ public sealed class ValidateHostileInputTests
             Assert.Equal(0, mkfifo.ExitCode);
         }
 
-        var run = Validate(path);
+        // On a thread of its own: a reader that opens the FIFO blocks in the call itself, before any await.
+        var run = Task.Run(() => Validate(path));
         var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
 
         Assert.Same(run, finished);
