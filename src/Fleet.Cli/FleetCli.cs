@@ -65,6 +65,11 @@ internal static class FleetCli
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ex.ExitCode;
         }
+        catch (Config.ConfigLoadException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Failure.Message}").ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);

@@ -108,7 +108,7 @@ public sealed class ConfigCommandTests
     [InlineData("wrong-types.yaml", "wrong-types.yaml:6:11: 'agents.ServiceRegistry.port' must be a port number")]
     [InlineData("unknown-schema.yaml", "unknown-schema.yaml:1:1: unknown schema")]
     [InlineData("future-version.yaml", "future-version.yaml:1:10: unknown schema version 7")]
-    [InlineData("empty.yaml", "empty.yaml:1:1: is empty")]
+    [InlineData("empty.yaml", "empty.yaml: is not a regular file with content: it is empty")]
     [InlineData("missing.yaml", "missing.yaml: file not found")]
     public async Task Validate_BadInput_ExitsTwoWithLocatedErrorNoStackTrace(string file, string expected)
     {

@@ -85,13 +85,15 @@ public sealed class FleetConfigurationHostTests
     }
 
     [Fact]
-    public void AddFleetConfiguration_InvalidTopology_ThrowsWithEveryProblemNothingAdded()
+    public async Task AddFleetConfiguration_InvalidTopology_StartThrowsWithEveryProblemNothingAdded()
     {
         using var temp = new TempDirectory();
         temp.WriteFile("config/fleet.yaml", Topology.Replace("port: 7200", "port: ${PORT_OFFSET}+7200", StringComparison.Ordinal).Replace("[{ agent: Registry, timeout_seconds: 3 }]", "[Nope]", StringComparison.Ordinal));
         var builder = Builder(temp, "FLEET_TEST_NONE_");
 
-        var ex = Assert.Throws<FleetConfigurationException>(() => builder.AddFleetConfiguration(o => o.Environment = Env()));
+        builder.AddFleetConfiguration(o => o.Environment = Env());
+        using var host = builder.Build();
+        var ex = await Assert.ThrowsAsync<FleetConfigurationException>(() => host.StartAsync());
 
         Assert.Equal(["FLEET001", "FLEET011"], ex.Diagnostics.Select(d => d.Id).Order());
         Assert.Contains("fleet.yaml:8:", ex.Message, StringComparison.Ordinal);
@@ -99,16 +101,23 @@ public sealed class FleetConfigurationHostTests
     }
 
     [Fact]
-    public void AddFleetConfiguration_NoTopology_ThrowsUnlessOptional()
+    public async Task AddFleetConfiguration_NoTopology_StartThrowsUnlessOptional()
     {
         using var temp = new TempDirectory();
-
-        var ex = Assert.Throws<FleetConfigurationException>(() => Builder(temp, "FLEET_TEST_NONE_").AddFleetConfiguration(o => o.Environment = Env()));
-        Builder(temp, "FLEET_TEST_NONE_").AddFleetConfiguration(o =>
+        var required = Builder(temp, "FLEET_TEST_NONE_");
+        required.AddFleetConfiguration(o => o.Environment = Env());
+        var optional = Builder(temp, "FLEET_TEST_NONE_");
+        optional.AddFleetConfiguration(o =>
         {
             o.Environment = Env();
             o.Optional = true;
         });
+        using var failing = required.Build();
+        using var running = optional.Build();
+
+        var ex = await Assert.ThrowsAsync<FleetConfigurationException>(() => failing.StartAsync());
+        await running.StartAsync();
+        await running.StopAsync();
 
         Assert.Contains("no topology file", ex.Message, StringComparison.Ordinal);
         Assert.Contains("FLEET_CONFIG_DIR", ex.Message, StringComparison.Ordinal);

@@ -262,8 +262,9 @@ public sealed class TopologyLoaderTests
         }
         else
         {
-            // Root reads any file whatever its mode: /proc/self/mem exists but fails to read (EIO), like a bad disk.
-            path = "/proc/self/mem";
+            // Root reads any file whatever its mode, but not a write-only sysfs attribute (EACCES). (/proc files
+            // report no size, so they are refused as "not a regular file" before they are opened.)
+            path = "/sys/bus/pci/rescan";
         }
 
         var ex = Assert.Throws<FleetConfigurationException>(() => Load(path));

@@ -111,8 +111,8 @@ internal sealed class ConfigInputs
                 continue;
             }
 
-            files.Add(FleetTopologyLoader.FindTopologyFile(input) ?? throw new CliException(
-                $"{input} holds no topology file: expected one of {string.Join(", ", FleetTopologySchema.DefaultFileNames)}; name the file instead."));
+            files.Add(FleetTopologyLoader.FindTopologyFile(input) ?? throw ConfigLoadException.At(input,
+                $"holds no topology file: expected one of {string.Join(", ", FleetTopologySchema.DefaultFileNames)}; name the file instead."));
         }
 
         return files;
@@ -137,4 +137,11 @@ internal sealed class ConfigLoadException(FleetConfigurationException inner)
     : Exception(inner.Message, inner)
 {
     public FleetConfigurationException Failure { get; } = inner;
+
+    /// <summary>One problem with an input the command was given (a file or directory), reported like a load error.</summary>
+    public static ConfigLoadException At(string input, string problem)
+    {
+        var error = new FleetConfigurationError(SourceLocation.Of(input), problem);
+        return new ConfigLoadException(new FleetConfigurationException(error.ToString(), [error], []));
+    }
 }

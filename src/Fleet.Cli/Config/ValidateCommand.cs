@@ -33,6 +33,13 @@ internal static class ValidateCommand
                 ConfigOutput.WriteLoadErrors(output, parse.InvocationConfiguration.Error, ex.Failure, asJson);
                 return ExitCodes.UsageError;
             }
+            catch (CliException ex) when (asJson)
+            {
+                // Usage problems too (no file given, a bad --legacy-machine): --format json promises JSON on standard output.
+                ConfigOutput.WriteLoadErrors(output, parse.InvocationConfiguration.Error,
+                    new FleetConfigurationException(ex.Message, [new FleetConfigurationError(default, ex.Message)], []), asJson);
+                return ex.ExitCode;
+            }
 
             if (asJson)
             {

@@ -28,6 +28,9 @@ public sealed class FleetTopologyConfigurationProvider : ConfigurationProvider, 
     /// <summary>Gets the result of the last successful load: the topology and its warnings.</summary>
     public FleetTopologyLoadResult? LastResult { get; private set; }
 
+    /// <summary>Gets why the first load failed, when the source defers load errors to host start; otherwise a failed load throws.</summary>
+    internal FleetConfigurationException? LoadError { get; private set; }
+
     /// <summary>Gets the error of the last reload, or <see langword="null"/> when it succeeded.</summary>
     public FleetConfigurationException? LastReloadError { get; private set; }
 
@@ -37,7 +40,21 @@ public sealed class FleetTopologyConfigurationProvider : ConfigurationProvider, 
     /// <inheritdoc />
     public override void Load()
     {
-        var (result, data, locations) = LoadCore();
+        FleetTopologyLoadResult result;
+        Dictionary<string, string?> data;
+        Dictionary<string, SourceLocation> locations;
+        try
+        {
+            (result, data, locations) = LoadCore();
+        }
+        catch (FleetConfigurationException ex) when (_source.DeferLoadErrors)
+        {
+            // A host reports it when it starts (AddFleetConfiguration): then an agent logs it and exits with its configuration exit code.
+            LoadError = ex;
+            return;
+        }
+
+        LoadError = null;
         lock (_gate)
         {
             LastResult = result;

@@ -35,6 +35,12 @@ public sealed class FleetTopologyConfigurationSource : IConfigurationSource
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a failed first load is kept for the host to report at
+    /// start (<c>AddFleetConfiguration</c> sets it) instead of thrown while the configuration is built.
+    /// </summary>
+    internal bool DeferLoadErrors { get; set; }
+
     /// <inheritdoc />
     public IConfigurationProvider Build(IConfigurationBuilder builder) => new FleetTopologyConfigurationProvider(this);
 }

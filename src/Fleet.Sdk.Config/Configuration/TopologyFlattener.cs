@@ -13,7 +13,8 @@ internal static class TopologyFlattener
     public const string TopologySection = "Fleet:Topology";
     public const string AgentSection = "Fleet:Agent";
     public const string MachineSection = "Fleet:Machine";
-    private static readonly string[] Reserved = ["Topology", "Agent", "Machine"];
+    /// <summary>The sections under <c>Fleet:</c> the topology fills, which a setting may not hide (checked by <see cref="TopologyBuilder"/>).</summary>
+    public static readonly string[] Reserved = ["Topology", "Agent", "Machine"];
 
     public static (Dictionary<string, string?> Data, Dictionary<string, SourceLocation> Locations) Flatten(FleetTopology topology, string? agentName, string? machineName)
     {
@@ -54,12 +55,7 @@ internal static class TopologyFlattener
 
         foreach (var entry in topology.Settings.Entries)
         {
-            if (Reserved.Contains(entry.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                throw FleetConfigurationErrors.LoadFailed([new FleetConfigurationError(entry.KeyLocation,
-                    $"'settings.{entry.Key}' would hide Fleet:{entry.Key}, which the topology itself fills: rename the setting.")]);
-            }
-
+            // TopologyBuilder refused settings named after Reserved sections when the topology was loaded.
             AddFree($"{Root}:{entry.Key}", entry.Value, Set);
         }
 

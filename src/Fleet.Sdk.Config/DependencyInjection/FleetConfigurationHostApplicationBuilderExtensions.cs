@@ -20,7 +20,7 @@ public static class FleetConfigurationHostApplicationBuilderExtensions
     /// <typeparam name="TBuilder">The host builder type.</typeparam>
     /// <param name="builder">The host builder.</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="FleetConfigurationException">The topology cannot be loaded or has errors; every problem is listed.</exception>
+    /// <exception cref="FleetConfigurationException">When the host starts (or <see cref="FleetTopologyOptions"/> is first read): the topology cannot be loaded or has errors; every problem is listed.</exception>
     public static TBuilder AddFleetConfiguration<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder =>
         AddFleetConfigurationCore(builder, new FleetConfigurationOptions());
@@ -30,7 +30,7 @@ public static class FleetConfigurationHostApplicationBuilderExtensions
     /// <param name="builder">The host builder.</param>
     /// <param name="configure">Sets the directory, files, machine, agent...</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="FleetConfigurationException">The topology cannot be loaded or has errors; every problem is listed.</exception>
+    /// <exception cref="FleetConfigurationException">When the host starts (or <see cref="FleetTopologyOptions"/> is first read): the topology cannot be loaded or has errors; every problem is listed.</exception>
     public static TBuilder AddFleetConfiguration<TBuilder>(this TBuilder builder, Action<FleetConfigurationOptions> configure)
         where TBuilder : IHostApplicationBuilder
     {
@@ -45,7 +45,7 @@ public static class FleetConfigurationHostApplicationBuilderExtensions
     /// <param name="builder">The host builder.</param>
     /// <param name="section">The section holding <see cref="FleetConfigurationOptions"/>.</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="FleetConfigurationException">The topology cannot be loaded or has errors; every problem is listed.</exception>
+    /// <exception cref="FleetConfigurationException">When the host starts (or <see cref="FleetTopologyOptions"/> is first read): the topology cannot be loaded or has errors; every problem is listed.</exception>
     public static TBuilder AddFleetConfiguration<TBuilder>(this TBuilder builder, IConfigurationSection section)
         where TBuilder : IHostApplicationBuilder
     {
@@ -69,7 +69,7 @@ public static class FleetConfigurationHostApplicationBuilderExtensions
             var fromEnvironment = LegacyEnvironmentAliases.ConfigDirectory.Read(environment);
             if (fromEnvironment.IsConflict)
             {
-                throw FleetConfigurationErrors.LoadFailed([new FleetConfigurationError(SourceLocation.Of("environment"), fromEnvironment.Conflict!)]);
+                return Deferred(builder, FleetConfigurationErrors.LoadFailed([new FleetConfigurationError(SourceLocation.Of("environment"), fromEnvironment.Conflict!)]));
             }
 
             directory = fromEnvironment.Value ?? FleetConfigurationConstants.DefaultDirectoryName;
@@ -82,10 +82,10 @@ public static class FleetConfigurationHostApplicationBuilderExtensions
 
         if (files.Count == 0 && !options.Optional)
         {
-            throw FleetConfigurationErrors.LoadFailed([new FleetConfigurationError(SourceLocation.Of(directory),
+            return Deferred(builder, FleetConfigurationErrors.LoadFailed([new FleetConfigurationError(SourceLocation.Of(directory),
                 $"no topology file: expected one of {string.Join(", ", FleetTopologySchema.DefaultFileNames)} there. " +
                 "Set FLEET_CONFIG_DIR (legacy CONFIG_DIR) to the directory that holds it, list the files in FleetConfigurationOptions.Files, " +
-                "or set FleetConfigurationOptions.Optional for an agent that runs without a fleet.")]);
+                "or set FleetConfigurationOptions.Optional for an agent that runs without a fleet.")]));
         }
 
         if (files.Count > 0)
@@ -115,10 +115,23 @@ public static class FleetConfigurationHostApplicationBuilderExtensions
                 LoadOptions = loadOptions,
                 Agent = agent,
                 ReloadOnChange = options.ReloadOnChange,
+                DeferLoadErrors = true,
             });
         }
 
         AddOptions(builder.Services, configuration);
+        return builder;
+    }
+
+    /// <summary>
+    /// The configuration cannot be used: the host fails to start with <paramref name="error"/>, so an
+    /// agent's start-up logs it and exits with its configuration exit code (not a crash while building).
+    /// </summary>
+    private static TBuilder Deferred<TBuilder>(TBuilder builder, FleetConfigurationException error)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddSingleton(new FleetConfigurationStartupError(error));
+        AddOptions(builder.Services, builder.Configuration);
         return builder;
     }
 

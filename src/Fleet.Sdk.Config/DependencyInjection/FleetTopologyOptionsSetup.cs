@@ -4,10 +4,20 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Sdk.Config;
 
 /// <summary>Rebuilds <see cref="FleetTopologyOptions.Topology"/> from the <c>Fleet:Topology</c> section, after every layer.</summary>
-internal sealed class FleetTopologyOptionsSetup(IConfiguration configuration) : IConfigureOptions<FleetTopologyOptions>
+internal sealed class FleetTopologyOptionsSetup(IConfiguration configuration, IEnumerable<FleetConfigurationStartupError> startupErrors) : IConfigureOptions<FleetTopologyOptions>
 {
     public void Configure(FleetTopologyOptions options)
     {
+        // A configuration that could not be loaded fails the host's start with the loader's own error
+        // (every problem, each with file:line), not the shorter list of what is missing because of it.
+        var failed = startupErrors.Select(e => e.Error)
+            .Concat((configuration as IConfigurationRoot)?.Providers.OfType<FleetTopologyConfigurationProvider>().Select(p => p.LoadError) ?? [])
+            .FirstOrDefault(e => e is not null);
+        if (failed is not null)
+        {
+            throw failed;
+        }
+
         var (topology, errors, diagnostics) = FleetTopologyLoader.BuildFromConfiguration(configuration);
         options.Topology = topology;
         options.BuildErrors.Clear();
@@ -19,6 +29,9 @@ internal sealed class FleetTopologyOptionsSetup(IConfiguration configuration) : 
         }
     }
 }
+
+/// <summary>Why <c>AddFleetConfiguration</c> could not add the topology (no file, conflicting variables): reported when the host starts.</summary>
+internal sealed record FleetConfigurationStartupError(FleetConfigurationException Error);
 
 /// <summary>Fails start-up (and a reload's options) when the layered topology has errors, listing every one.</summary>
 internal sealed class FleetTopologyOptionsValidator : IValidateOptions<FleetTopologyOptions>

@@ -27,7 +27,7 @@ internal static partial class JsonTreeReader
                 return null;
             }
 
-            var root = ReadValue(ref reader, lines);
+            var root = ReadValue(ref reader, lines, new ValueCount());
             if (reader.Read())
             {
                 errors.Add(FleetConfigurationErrors.Malformed(lines.At(reader.TokenStartIndex), "JSON", "unexpected content after the end of the document."));
@@ -44,11 +44,28 @@ internal static partial class JsonTreeReader
             errors.Add(FleetConfigurationErrors.Malformed(location, "JSON", CleanMessage(ex.Message)));
             return null;
         }
+        catch (TooManyValuesException ex)
+        {
+            errors.Add(FleetConfigurationErrors.TooManyValues(ex.Location, DocumentReader.MaxValuesPerFile));
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader.GetString throws this for text it cannot turn into a string (a lone surrogate escape, "\ud800").
+            errors.Add(FleetConfigurationErrors.Malformed(lines.At(reader.TokenStartIndex), "JSON",
+                $"{ex.Message.TrimEnd('.')}: write the text as valid Unicode (a '\\ud800'-style escape needs its pair)."));
+            return null;
+        }
     }
 
-    private static FleetValue ReadValue(ref Utf8JsonReader reader, ByteLines lines)
+    private static FleetValue ReadValue(ref Utf8JsonReader reader, ByteLines lines, ValueCount count)
     {
         var location = lines.At(reader.TokenStartIndex);
+        if (++count.Values > DocumentReader.MaxValuesPerFile)
+        {
+            throw new TooManyValuesException(location);
+        }
+
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
@@ -59,7 +76,7 @@ internal static partial class JsonTreeReader
                     var keyLocation = lines.At(reader.TokenStartIndex);
                     var key = reader.GetString() ?? string.Empty;
                     reader.Read();
-                    entries.Add(new FleetMappingEntry(key, ReadValue(ref reader, lines), keyLocation));
+                    entries.Add(new FleetMappingEntry(key, ReadValue(ref reader, lines, count), keyLocation));
                 }
 
                 return new FleetMapping(entries, location);
@@ -70,7 +87,7 @@ internal static partial class JsonTreeReader
                 var items = new List<FleetValue>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    items.Add(ReadValue(ref reader, lines));
+                    items.Add(ReadValue(ref reader, lines, count));
                 }
 
                 return new FleetSequence(items, location);
@@ -95,6 +112,17 @@ internal static partial class JsonTreeReader
 
     [GeneratedRegex(@"\s*(Path: .*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?\s*$")]
     private static partial Regex PositionSuffix();
+
+    private sealed class ValueCount
+    {
+        public long Values { get; set; }
+    }
+
+    /// <summary>Stops reading a file that holds more values than <see cref="DocumentReader.MaxValuesPerFile"/>.</summary>
+    private sealed class TooManyValuesException(SourceLocation location) : Exception
+    {
+        public SourceLocation Location { get; } = location;
+    }
 
     private sealed class ByteLines
     {

@@ -39,8 +39,17 @@ internal sealed class SourceText
 }
 
 /// <summary>The span of source text a scalar was read from, to locate text inside its value.</summary>
-internal sealed record RawSpan(SourceText Source, int Start, int End)
+internal sealed class RawSpan(SourceText source, int start, int end)
 {
+    private List<int>? _positions;
+    private string? _positionsToken;
+
+    public SourceText Source { get; } = source;
+
+    public int Start { get; } = start;
+
+    public int End { get; } = end;
+
     /// <summary>
     /// Finds where the <paramref name="occurrence"/>-th (0-based) <paramref name="token"/> of the
     /// value is written in the source; quoting and escapes do not create or remove the token, so the
@@ -48,22 +57,28 @@ internal sealed record RawSpan(SourceText Source, int Start, int End)
     /// </summary>
     public SourceLocation? Locate(string token, int occurrence)
     {
+        var positions = Positions(token);
+        return occurrence >= 0 && occurrence < positions.Count ? Source.LocationAt(positions[occurrence]) : null;
+    }
+
+    /// <summary>Where each <paramref name="token"/> of the span starts, found once per token (a value may hold thousands).</summary>
+    private List<int> Positions(string token)
+    {
+        if (_positions is { } cached && string.Equals(_positionsToken, token, StringComparison.Ordinal))
+        {
+            return cached;
+        }
+
+        var positions = new List<int>();
         var end = Math.Min(End, Source.Text.Length);
         var index = Start;
-        for (var n = 0; ; n++)
+        while ((index = Source.Text.IndexOf(token, index, Math.Max(0, end - index), StringComparison.Ordinal)) >= 0)
         {
-            index = Source.Text.IndexOf(token, index, Math.Max(0, end - index), StringComparison.Ordinal);
-            if (index < 0)
-            {
-                return null;
-            }
-
-            if (n == occurrence)
-            {
-                return Source.LocationAt(index);
-            }
-
+            positions.Add(index);
             index += token.Length;
         }
+
+        (_positions, _positionsToken) = (positions, token);
+        return positions;
     }
 }

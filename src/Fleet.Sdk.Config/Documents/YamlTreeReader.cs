@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -12,14 +13,18 @@ namespace Fleet.Sdk.Config;
 internal static partial class YamlTreeReader
 {
     private const int MaxDepth = 128;
-    private const long MaxExpandedNodes = 1_000_000;
+    /// <summary>The most values aliases may add (each alias adds a copy of what its anchor holds): stops alias bombs.</summary>
+    internal const long MaxAliasExpansion = 1_000_000;
+
+    /// <summary>The most values written in one file (no aliases counted): <see cref="DocumentReader.MaxValuesPerFile"/>.</summary>
+    internal const long MaxWrittenNodes = DocumentReader.MaxValuesPerFile;
 
     public static FleetValue? Read(SourceText source, List<FleetConfigurationError> errors)
     {
         var state = new State(source);
+        var parser = new Parser(new StringReader(source.Text));
         try
         {
-            var parser = new Parser(new StringReader(source.Text));
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _))
             {
@@ -62,6 +67,13 @@ internal static partial class YamlTreeReader
             errors.Add(state.Error!);
             return null;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input ("    : {{\ns"), instead of with a YamlException.
+            var at = parser.Current is { } current ? Location(source, current.End) : new SourceLocation(source.Path, 1, 1);
+            errors.Add(FleetConfigurationErrors.Malformed(at, "YAML", "the parser could not read past here (check the indentation, ':' and brackets around this line)."));
+            return null;
+        }
     }
 
     private static FleetValue ReadNode(IParser parser, State state, int depth)
@@ -80,13 +92,13 @@ internal static partial class YamlTreeReader
                     state.Fail(Location(state.Source, alias.Start), $"alias '*{alias.Value.Value}' refers to no anchor defined before it: define '&{alias.Value.Value}' first.");
                 }
 
-                state.Count(state.Sizes[target!], alias.Start);
+                state.CountAlias(state.Sizes[target!], alias.Start);
                 return target!;
 
             case Scalar scalar:
             {
                 parser.MoveNext();
-                state.Count(1, scalar.Start);
+                state.CountWritten(scalar.Start);
                 var plain = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any;
                 var isNull = plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
                 var node = new FleetScalar(
@@ -101,7 +113,7 @@ internal static partial class YamlTreeReader
             case SequenceStart start:
             {
                 parser.MoveNext();
-                state.Count(1, start.Start);
+                state.CountWritten(start.Start);
                 var items = new List<FleetValue>();
                 long size = 1;
                 while (!parser.TryConsume<SequenceEnd>(out _))
@@ -117,9 +129,10 @@ internal static partial class YamlTreeReader
             case MappingStart start:
             {
                 parser.MoveNext();
-                state.Count(1, start.Start);
+                state.CountWritten(start.Start);
                 var entries = new List<FleetMappingEntry>();
                 var merged = new List<FleetMappingEntry>();
+                var mergedKeys = new HashSet<string>(StringComparer.Ordinal);
                 long size = 1;
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
@@ -135,19 +148,17 @@ internal static partial class YamlTreeReader
                     size += state.Sizes[value];
                     if (keyScalar.Style == FleetScalarStyle.Plain && keyScalar.Value == "<<")
                     {
-                        AddMerged(state, value, merged, keyScalar.Location);
+                        AddMerged(state, value, merged, mergedKeys, keyScalar.Location);
                         continue;
                     }
 
                     entries.Add(new FleetMappingEntry(keyScalar.Value ?? string.Empty, value, keyScalar.Location));
                 }
 
-                foreach (var entry in merged)
+                if (merged.Count > 0)
                 {
-                    if (!entries.Any(e => string.Equals(e.Key, entry.Key, StringComparison.Ordinal)))
-                    {
-                        entries.Add(entry);
-                    }
+                    var explicitKeys = new HashSet<string>(entries.Select(e => e.Key), StringComparer.Ordinal);
+                    entries.AddRange(merged.Where(entry => !explicitKeys.Contains(entry.Key)));
                 }
 
                 return Remember(state, start.Anchor, new FleetMapping(entries, Location(state.Source, start.Start)), size);
@@ -159,7 +170,7 @@ internal static partial class YamlTreeReader
         }
     }
 
-    private static void AddMerged(State state, FleetValue value, List<FleetMappingEntry> merged, SourceLocation location)
+    private static void AddMerged(State state, FleetValue value, List<FleetMappingEntry> merged, HashSet<string> mergedKeys, SourceLocation location)
     {
         // '<<: *base' or '<<: [*a, *b]': earlier sources win over later ones, explicit keys over all.
         var sources = value is FleetSequence sequence ? sequence.Items : [value];
@@ -173,7 +184,7 @@ internal static partial class YamlTreeReader
 
             foreach (var entry in mapping.Entries)
             {
-                if (!merged.Any(e => string.Equals(e.Key, entry.Key, StringComparison.Ordinal)))
+                if (mergedKeys.Add(entry.Key))
                 {
                     merged.Add(entry);
                 }
@@ -207,6 +218,7 @@ internal static partial class YamlTreeReader
     private sealed class State(SourceText source)
     {
         private long _expanded;
+        private long _written;
 
         public SourceText Source { get; } = source;
 
@@ -216,12 +228,23 @@ internal static partial class YamlTreeReader
 
         public FleetConfigurationError? Error { get; private set; }
 
-        public void Count(long nodes, Mark at)
+        public void CountAlias(long nodes, Mark at)
         {
             _expanded += nodes;
-            if (_expanded > MaxExpandedNodes)
+            if (_expanded > MaxAliasExpansion)
             {
-                Fail(Location(Source, at), $"expands to more than {MaxExpandedNodes:N0} values through aliases: refusing to load it (is it an alias bomb?).");
+                Fail(Location(Source, at), $"its aliases expand to more than {MaxAliasExpansion.ToString("N0", CultureInfo.InvariantCulture)} values: refusing to load it (is it an alias bomb?). " +
+                    "Use fewer aliases to large anchors, or write the values out.");
+            }
+        }
+
+        public void CountWritten(Mark at)
+        {
+            _written++;
+            if (_written > MaxWrittenNodes)
+            {
+                var error = FleetConfigurationErrors.TooManyValues(Location(Source, at), MaxWrittenNodes);
+                Fail(error.Location, error.Message);
             }
         }
 

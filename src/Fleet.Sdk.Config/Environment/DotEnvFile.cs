@@ -59,19 +59,19 @@ public sealed class DotEnvFile : IEnvironmentVariables
 
     internal static DotEnvFile? TryLoad(string path, List<FleetConfigurationError> errors)
     {
+        if (DocumentReader.ReadBounded(path, errors, allowEmpty: true) is not { } bytes)
+        {
+            return null;
+        }
+
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = DocumentReader.StrictUtf8.GetString(bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (DecoderFallbackException)
         {
-            errors.Add(FleetConfigurationErrors.FileNotFound(path));
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            errors.Add(FleetConfigurationErrors.Unreadable(path, ex));
+            errors.Add(FleetConfigurationErrors.NotUtf8(path));
             return null;
         }
 

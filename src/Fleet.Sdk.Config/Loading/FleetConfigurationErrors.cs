@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
 namespace Fleet.Sdk.Config;
 
 /// <summary>Builds every exception and load error message of the package, so wording stays consistent.</summary>
@@ -39,6 +43,18 @@ internal static class FleetConfigurationErrors
     public static FleetConfigurationError Empty(string path) =>
         new(new SourceLocation(path, 1, 1), "is empty. " + SchemaHint);
 
+    public static FleetConfigurationError EmptyOrNotRegular(string path) =>
+        new(SourceLocation.Of(path), "is not a regular file with content: it is empty, or a FIFO, socket or device (such as /dev/zero), which is never read. " +
+            "Give the topology file itself (a symbolic link to one is fine).");
+
+    public static FleetConfigurationError TooLarge(string path, int maxBytes) =>
+        new(SourceLocation.Of(path), $"is larger than {maxBytes / (1024 * 1024)} MiB, the limit for a configuration file: " +
+            "split the topology into several files (see 'Input limits' in docs/config.md).");
+
+    public static FleetConfigurationError TooManyValues(SourceLocation location, long max) =>
+        new(location, $"holds more than {max.ToString("N0", CultureInfo.InvariantCulture)} values (not counting aliases), the limit for one file: " +
+            "a topology holds far fewer; split it into several files (see 'Input limits' in docs/config.md).");
+
     public static FleetConfigurationError NotUtf8(string path) =>
         new(new SourceLocation(path, 1, 1), "is not UTF-8 text: save it as UTF-8.");
 
@@ -58,6 +74,57 @@ internal static class FleetConfigurationErrors
     };
 
     public static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    /// <summary>
+    /// Makes text safe to print on a terminal or in a line-based log: control characters (ESC, CR, LF...),
+    /// line and paragraph separators and bidirectional overrides are written as escapes (<c>\e</c>, <c>\n</c>,
+    /// <c>\u202E</c>), so a name in a file can neither forge a line of output nor recolour it.
+    /// </summary>
+    public static string Printable(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || !text.AsSpan().ContainsAny(Unprintable))
+        {
+            return text ?? string.Empty;
+        }
+
+        var builder = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '\u001b':
+                    builder.Append("\\e");
+                    break;
+                case '\n':
+                    builder.Append("\\n");
+                    break;
+                case '\r':
+                    builder.Append("\\r");
+                    break;
+                case '\t':
+                    builder.Append("\\t");
+                    break;
+                default:
+                    if (Unprintable.Contains(c))
+                    {
+                        builder.Append(c <= '\u00ff' ? $"\\x{(int)c:X2}" : $"\\u{(int)c:X4}");
+                    }
+                    else
+                    {
+                        builder.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static readonly SearchValues<char> Unprintable = SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Select(i => (char)i)) + "\u007f" +
+        string.Concat(Enumerable.Range(0x80, 0x20).Select(i => (char)i)) +
+        "\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069");
 
     public static string Truncate(string text, int max = 80) =>
         text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "...");

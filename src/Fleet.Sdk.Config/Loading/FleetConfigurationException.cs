@@ -6,7 +6,8 @@ namespace Fleet.Sdk.Config;
 public sealed record FleetConfigurationError(SourceLocation Location, string Message)
 {
     /// <inheritdoc />
-    public override string ToString() => Location.IsUnknown ? Message : $"{Location}: {Message}";
+    /// <remarks>Control characters are escaped (<c>\e</c>, <c>\n</c>...), so a name in a file cannot forge a line of output.</remarks>
+    public override string ToString() => FleetConfigurationErrors.Printable(Location.IsUnknown ? Message : $"{Location}: {Message}");
 }
 
 /// <summary>

@@ -27,6 +27,7 @@ internal static class TopologyCombiner
 
         FleetValue settings = FleetMapping.Empty, machines = FleetMapping.Empty, deprecated = FleetMapping.Empty;
         var agents = new List<FleetMappingEntry>();
+        var agentNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var variables = new List<FleetMappingEntry>();
         foreach (var source in sources.AsEnumerable().Reverse())
         {
@@ -51,7 +52,7 @@ internal static class TopologyCombiner
                     continue;
                 }
 
-                if (agents.Any(a => string.Equals(a.Key, entry.Key, StringComparison.OrdinalIgnoreCase)))
+                if (!agentNames.Add(entry.Key))
                 {
                     combination.Shadows.Add(new ShadowAgent { Name = entry.Key, Definition = definition ?? FleetMapping.Empty, File = source.Path, KeyLocation = entry.KeyLocation });
                     continue;
@@ -72,11 +73,12 @@ internal static class TopologyCombiner
             }
         }
 
+        var variableNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var source in sources)
         {
             if (TreeHelpers.Get(source.Tree, Keys.Variables) is FleetMapping declared)
             {
-                variables.AddRange(declared.Entries.Where(e => !variables.Any(v => v.Key == e.Key)));
+                variables.AddRange(declared.Entries.Where(e => variableNames.Add(e.Key)));
             }
         }
 

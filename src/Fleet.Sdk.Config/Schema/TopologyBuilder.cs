@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 
 namespace Fleet.Sdk.Config;
 
@@ -24,6 +25,7 @@ internal sealed class TopologyBuilder
 
         var variables = ReadVariables(TreeHelpers.Get(root, Keys.Variables));
         var settings = Mapping(TreeHelpers.Get(root, Keys.Settings), Keys.Settings);
+        CheckSettings(settings);
         var machines = ReadMachines(TreeHelpers.Get(root, Keys.Machines));
         var deprecated = ReadDeprecated(TreeHelpers.Get(root, Keys.Deprecated));
 
@@ -46,6 +48,7 @@ internal sealed class TopologyBuilder
     public FleetAgent? BuildAgent(string name, FleetValue value, SourceLocation keyLocation, string? defaultMachine, string? sourceFile, IReadOnlyList<string> knownMachines)
     {
         var path = $"{Keys.Agents}.{name}";
+        CheckName(name, "agent", keyLocation);
         if (value is FleetScalar { IsNull: true })
         {
             value = new FleetMapping([], keyLocation);
@@ -108,9 +111,11 @@ internal sealed class TopologyBuilder
                     break;
                 case Keys.Settings:
                     settings = Mapping(v, keyPath);
+                    CheckSettingKeys(settings, keyPath);
                     break;
                 default:
                     extra.Add(entry);
+                    CheckSettingKeys(new FleetMapping([entry], entry.KeyLocation), path);
                     var closest = Keys.Closest(entry.Key, Keys.AgentKeys);
                     if (closest is not null)
                     {
@@ -192,6 +197,7 @@ internal sealed class TopologyBuilder
         foreach (var entry in Mapping(value, Keys.Machines).Entries)
         {
             var path = $"{Keys.Machines}.{entry.Key}";
+            CheckName(entry.Key, "machine", entry.KeyLocation);
             var body = entry.Value is FleetScalar { Value: null or "" } ? FleetMapping.Empty : entry.Value as FleetMapping;
             if (body is null)
             {
@@ -221,6 +227,7 @@ internal sealed class TopologyBuilder
                         break;
                     case Keys.Settings:
                         settings = Mapping(field.Value, keyPath);
+                        CheckSettingKeys(settings, keyPath);
                         break;
                     default:
                         UnknownKey(field, path, Keys.MachineKeys, "Put free-form machine values under 'settings:'.");
@@ -302,6 +309,7 @@ internal sealed class TopologyBuilder
         foreach (var entry in Mapping(value, Keys.Deprecated).Entries)
         {
             var path = $"{Keys.Deprecated}.{entry.Key}";
+            CheckName(entry.Key, "deprecated agent", entry.KeyLocation);
             var body = entry.Value is FleetScalar { Value: null or "" } ? FleetMapping.Empty : entry.Value as FleetMapping;
             if (body is null)
             {
@@ -571,6 +579,63 @@ internal sealed class TopologyBuilder
 
         Invalid(value, path, "true or false");
         return null;
+    }
+
+    /// <summary>
+    /// The rules of configuration keys, which decide what <c>fleet config validate</c> and an agent
+    /// accept alike: the topology becomes Microsoft.Extensions.Configuration keys, where ':' separates
+    /// sections, and the fleet-wide settings sit under <c>Fleet:</c> beside the sections the topology fills.
+    /// </summary>
+    private void CheckName(string name, string what, SourceLocation location)
+    {
+        if (name.Contains(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal))
+        {
+            Errors.Add(new FleetConfigurationError(location,
+                $"{what} name '{name}' contains ':', which separates configuration keys: an agent would read it as '{name.Split(':')[0]}' " +
+                "with a child key, not as this name. Rename it (letters, digits, '-', '_' and '.' are safe)."));
+        }
+    }
+
+    private void CheckSettings(FleetMapping settings)
+    {
+        foreach (var entry in settings.Entries)
+        {
+            if (TopologyFlattener.Reserved.Contains(entry.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                Errors.Add(new FleetConfigurationError(entry.KeyLocation,
+                    $"'settings.{entry.Key}' would hide Fleet:{entry.Key}, which the topology itself fills: rename the setting " +
+                    $"(an agent's own values go under agents.<name>, a machine's under machines.<name>)."));
+            }
+        }
+
+        CheckSettingKeys(settings, Keys.Settings);
+    }
+
+    private void CheckSettingKeys(FleetValue value, string path)
+    {
+        switch (value)
+        {
+            case FleetMapping mapping:
+                foreach (var entry in mapping.Entries)
+                {
+                    if (entry.Key.Contains(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal))
+                    {
+                        Errors.Add(new FleetConfigurationError(entry.KeyLocation,
+                            $"the key '{entry.Key}' under '{path}' contains ':', which separates configuration keys: write it as nested keys instead."));
+                    }
+
+                    CheckSettingKeys(entry.Value, $"{path}.{entry.Key}");
+                }
+
+                break;
+            case FleetSequence sequence:
+                foreach (var item in sequence.Items)
+                {
+                    CheckSettingKeys(item, path);
+                }
+
+                break;
+        }
     }
 
     private void Invalid(FleetValue value, string path, string expected)

@@ -85,9 +85,10 @@ internal static class TopologySchemaReader
         if (agents?.Value is FleetMapping agentMapping)
         {
             var kept = new List<FleetMappingEntry>();
+            var keptNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var entry in agentMapping.Entries)
             {
-                if (kept.Any(k => string.Equals(k.Key, entry.Key, StringComparison.OrdinalIgnoreCase)))
+                if (!keptNames.Add(entry.Key))
                 {
                     document.Shadows.Add(new ShadowAgent { Name = entry.Key, Definition = TreeHelpers.AsMappingOrEmpty(entry.Value), File = path, KeyLocation = entry.KeyLocation });
                     continue;
@@ -215,6 +216,7 @@ internal static class TopologySchemaReader
 
     private static void AddAgent(TopologySourceDocument document, List<FleetMappingEntry> agents, string name, FleetMapping converted, SourceLocation keyLocation)
     {
+        // Legacy files hold tens of agents; a linear scan keeps the converted order simple.
         if (agents.Any(a => string.Equals(a.Key, name, StringComparison.OrdinalIgnoreCase)))
         {
             document.Shadows.Add(new ShadowAgent { Name = name, Definition = converted, File = document.Path, KeyLocation = keyLocation });

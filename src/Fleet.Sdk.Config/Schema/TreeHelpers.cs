@@ -37,7 +37,11 @@ internal static class TreeHelpers
 
     public static string? ScalarText(FleetValue? value) => value is FleetScalar scalar ? scalar.Value : null;
 
-    /// <summary>Reports keys written twice in one mapping, everywhere except the mappings <paramref name="skip"/> accepts.</summary>
+    /// <summary>
+    /// Reports keys written twice in one mapping, everywhere except the mappings <paramref name="skip"/> accepts.
+    /// Keys collide as the agent reads them (<see cref="KeyComparer"/>): <c>port</c> and <c>Port</c>,
+    /// <c>Logging</c> and <c>logging</c> under settings, machines <c>m1</c> and <c>M1</c>.
+    /// </summary>
     public static void CheckDuplicateKeys(FleetValue value, string path, Func<string, bool> skip, List<FleetConfigurationError> errors)
     {
         switch (value)
@@ -45,14 +49,16 @@ internal static class TreeHelpers
             case FleetMapping mapping:
                 if (!skip(path))
                 {
-                    var seen = new Dictionary<string, FleetMappingEntry>(StringComparer.Ordinal);
+                    var seen = new Dictionary<string, FleetMappingEntry>(KeyComparer(path));
                     foreach (var entry in mapping.Entries)
                     {
                         if (!seen.TryAdd(entry.Key, entry))
                         {
+                            var first = seen[entry.Key];
+                            var spelling = string.Equals(first.Key, entry.Key, StringComparison.Ordinal) ? string.Empty : $" as '{first.Key}'";
                             errors.Add(new FleetConfigurationError(entry.KeyLocation,
-                                $"duplicate key '{entry.Key}' in '{(path.Length == 0 ? "(root)" : path)}' (first at line {seen[entry.Key].KeyLocation.Line}): " +
-                                "a mapping holds each key once; remove or rename one."));
+                                $"duplicate key '{entry.Key}' in '{(path.Length == 0 ? "(root)" : path)}' (first at line {first.KeyLocation.Line}{spelling}): " +
+                                "a mapping holds each key once (keys are read ignoring case, and schema keys ignoring '_' and '-'); remove or rename one."));
                         }
                     }
                 }
@@ -74,6 +80,37 @@ internal static class TreeHelpers
     }
 
     /// <summary>
+    /// How the keys of the mapping at <paramref name="path"/> are told apart once loaded: variable
+    /// names exactly (environment variables are case-sensitive); names and free-form settings
+    /// ignoring case (Microsoft.Extensions.Configuration keys do); schema keys ignoring case, '_' and '-'.
+    /// </summary>
+    public static IEqualityComparer<string> KeyComparer(string path)
+    {
+        var first = path.Split('.', 2)[0];
+        if (Keys.Match(first, Keys.Variables) && path.Length == first.Length)
+        {
+            return StringComparer.Ordinal;
+        }
+
+        var isNames = path.Length > 0 && !path.Contains('.', StringComparison.Ordinal) && !path.Contains('[', StringComparison.Ordinal);
+        return isNames || IsFreeForm(path) ? StringComparer.OrdinalIgnoreCase : LoadedKeyComparer.Instance;
+    }
+
+    private static bool IsFreeForm(string path)
+    {
+        foreach (var segment in path.Split('.'))
+        {
+            var name = segment.Split('[')[0];
+            if (Keys.Match(name, Keys.Settings))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Deep-merges <paramref name="over"/> onto <paramref name="under"/>: mappings merge key by key
     /// (schema keys matched ignoring case and '_'), anything else is replaced.
     /// </summary>
@@ -84,14 +121,20 @@ internal static class TreeHelpers
             return over;
         }
 
+        // Keys are looked up by their comparison form, so a merge is linear in the number of keys.
+        IEqualityComparer<string> comparer = namesLevel ? StringComparer.OrdinalIgnoreCase : SchemaKeyComparer.Instance;
         var entries = baseMapping.Entries.ToList();
+        var indexOf = new Dictionary<string, int>(comparer);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            indexOf.TryAdd(entries[i].Key, i);
+        }
+
         foreach (var entry in overMapping.Entries)
         {
-            var index = entries.FindIndex(e => namesLevel
-                ? string.Equals(e.Key, entry.Key, StringComparison.OrdinalIgnoreCase)
-                : Keys.Match(e.Key, entry.Key));
-            if (index < 0)
+            if (!indexOf.TryGetValue(entry.Key, out var index))
             {
+                indexOf[entry.Key] = entries.Count;
                 entries.Add(entry);
                 continue;
             }
@@ -107,16 +150,28 @@ internal static class TreeHelpers
 
         if (overLocations)
         {
-            // The over side's order first (earlier files keep their order), then what only the base has.
-            var ordered = new List<FleetMappingEntry>();
+            // The over side's order first (earlier files keep their order), then what only the base has;
+            // keys of the over side that collide (m1 and M1) were merged into one entry, taken once.
+            var taken = new bool[entries.Count];
+            var ordered = new List<FleetMappingEntry>(entries.Count);
             foreach (var entry in overMapping.Entries)
             {
-                var index = entries.FindIndex(e => namesLevel ? string.Equals(e.Key, entry.Key, StringComparison.OrdinalIgnoreCase) : Keys.Match(e.Key, entry.Key));
-                ordered.Add(entries[index]);
-                entries.RemoveAt(index);
+                var index = indexOf[entry.Key];
+                if (!taken[index])
+                {
+                    taken[index] = true;
+                    ordered.Add(entries[index]);
+                }
             }
 
-            ordered.AddRange(entries);
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (!taken[i])
+                {
+                    ordered.Add(entries[i]);
+                }
+            }
+
             return new FleetMapping(ordered, overMapping.Location);
         }
 
@@ -140,4 +195,41 @@ internal static class TreeHelpers
     }
 
     public static FleetMapping AsMappingOrEmpty(FleetValue? value) => value as FleetMapping ?? FleetMapping.Empty;
+}
+
+/// <summary>Compares schema keys as the loader matches them: ignoring case, '_' and '-' (<see cref="Keys.Normalize"/>).</summary>
+internal sealed class SchemaKeyComparer : IEqualityComparer<string>
+{
+    public static SchemaKeyComparer Instance { get; } = new();
+
+    public bool Equals(string? x, string? y) =>
+        ReferenceEquals(x, y) || (x is not null && y is not null && string.Equals(Keys.Normalize(x), Keys.Normalize(y), StringComparison.Ordinal));
+
+    public int GetHashCode(string obj) => StringComparer.Ordinal.GetHashCode(Keys.Normalize(obj));
+}
+
+/// <summary>
+/// Compares the keys of a schema mapping as they are read: ignoring case, and a schema key also
+/// ignoring '_' and '-' (<c>health_port</c> is <c>HealthPort</c>); other keys become configuration
+/// keys, which ignore case only.
+/// </summary>
+internal sealed class LoadedKeyComparer : IEqualityComparer<string>
+{
+    private static readonly HashSet<string> SchemaKeys = new(
+        Keys.TopLevel.Concat(Keys.MachineKeys).Concat(Keys.GpuKeys).Concat(Keys.ResourceKeys).Concat(Keys.AgentKeys)
+            .Concat(Keys.DependencyKeys).Concat(Keys.GpuNeedKeys).Concat(Keys.DeprecatedKeys).Select(Keys.Normalize),
+        StringComparer.Ordinal);
+
+    public static LoadedKeyComparer Instance { get; } = new();
+
+    public bool Equals(string? x, string? y) =>
+        x is not null && y is not null && string.Equals(Form(x), Form(y), StringComparison.Ordinal);
+
+    public int GetHashCode(string obj) => StringComparer.Ordinal.GetHashCode(Form(obj));
+
+    private static string Form(string key)
+    {
+        var normalized = Keys.Normalize(key);
+        return SchemaKeys.Contains(normalized) ? normalized : key.ToUpperInvariant();
+    }
 }

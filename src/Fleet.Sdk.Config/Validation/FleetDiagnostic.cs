@@ -65,6 +65,7 @@ public sealed record FleetDiagnostic
     public FleetDiagnosticSeverity Severity => Rule.Severity;
 
     /// <summary>Formats the diagnostic as lines: <c>error FLEET020 file:line:col: message</c>, then each related location, then the fix.</summary>
+    /// <remarks>Control characters of each part are escaped (<c>\e</c>, <c>\n</c>...): only the lines above are ever printed.</remarks>
     /// <returns>The text.</returns>
     public override string ToString()
     {
@@ -72,18 +73,18 @@ public sealed record FleetDiagnostic
         builder.Append(SeverityName(Severity)).Append(' ').Append(Id).Append(' ');
         if (!Location.IsUnknown)
         {
-            builder.Append(Location).Append(": ");
+            builder.Append(FleetConfigurationErrors.Printable(Location.ToString())).Append(": ");
         }
 
-        builder.Append(Message);
+        builder.Append(FleetConfigurationErrors.Printable(Message));
         foreach (var related in Related)
         {
-            builder.Append('\n').Append("    at ").Append(related.Location).Append(": ").Append(related.Note);
+            builder.Append('\n').Append("    at ").Append(FleetConfigurationErrors.Printable(related.Location.ToString())).Append(": ").Append(FleetConfigurationErrors.Printable(related.Note));
         }
 
         if (Fix.Length > 0)
         {
-            builder.Append('\n').Append("    fix: ").Append(Fix);
+            builder.Append('\n').Append("    fix: ").Append(FleetConfigurationErrors.Printable(Fix));
         }
 
         return builder.ToString();

@@ -10,6 +10,9 @@ namespace Fleet.Sdk.Config;
 /// </summary>
 public static class FleetTopologyValidator
 {
+    /// <summary>How many unknown dependencies get a "did you mean" hint; the rest are reported without one.</summary>
+    internal const int MaxSuggestedNames = 100;
+
     /// <summary>Validates <paramref name="topology"/>.</summary>
     /// <param name="topology">The topology.</param>
     /// <returns>Every finding, ordered by location.</returns>
@@ -72,6 +75,9 @@ public static class FleetTopologyValidator
 
     private static void CheckDependencies(FleetTopology topology, List<FleetDiagnostic> diagnostics)
     {
+        // "Did you mean" compares a name with every agent's: done for the first unknown names only, so
+        // thousands of unknown dependencies cost linear time, not (unknown x agents).
+        var suggestionsLeft = MaxSuggestedNames;
         foreach (var agent in topology.Agents)
         {
             foreach (var dependency in agent.Dependencies)
@@ -95,7 +101,7 @@ public static class FleetTopologyValidator
 
                 if (!topology.TryGetAgent(dependency.Agent, out var target))
                 {
-                    var closest = Closest(dependency.Agent, topology.Agents.Select(a => a.Name));
+                    var closest = suggestionsLeft-- > 0 ? Closest(dependency.Agent, topology.Agents.Select(a => a.Name)) : null;
                     diagnostics.Add(new FleetDiagnostic
                     {
                         Rule = FleetRules.UnknownDependency,
