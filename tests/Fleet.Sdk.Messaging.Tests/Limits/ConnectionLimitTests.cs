@@ -28,6 +28,9 @@ public sealed class ConnectionLimitTests : IDisposable
 
         Assert.True(await Poll.UntilAsync(() => server.Server.RefusedConnections >= 2, TimeSpan.FromSeconds(10)), $"{server.Server.RefusedConnections} refused");
         Assert.Equal(2, server.Server.Connections);
+
+        // The refusal is counted before it is logged: wait for the line rather than racing the server's thread.
+        Assert.True(await Poll.UntilAsync(() => server.Logs.Entries.Any(e => e.EventId.Id == 4034), TimeSpan.FromSeconds(10)), "no refusal logged (4034)");
         var warning = Assert.Single(server.Logs.Entries, e => e.EventId.Id == 4034);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("the limit is 2 (Fleet:Messaging:Server:MaxConnections)", warning.Message, StringComparison.Ordinal);
@@ -57,7 +60,11 @@ public sealed class ConnectionLimitTests : IDisposable
 
         Assert.True(await Poll.UntilAsync(() => second.RefusedConnections >= 1, TimeSpan.FromSeconds(10)), $"{second.RefusedConnections} refused by the second server");
         Assert.Equal(1, second.Connections);
-        Assert.Contains(logs.Entries, e => e.EventId.Id == 4034 && e.Message.Contains("the limit is 3 (Fleet:Messaging:MaxConnections)", StringComparison.Ordinal));
+
+        // The refusal is counted before it is logged: wait for the line rather than racing the server's thread.
+        Assert.True(
+            await Poll.UntilAsync(() => logs.Entries.Any(e => e.EventId.Id == 4034 && e.Message.Contains("the limit is 3 (Fleet:Messaging:MaxConnections)", StringComparison.Ordinal)), TimeSpan.FromSeconds(10)),
+            "no context-limit refusal logged (4034): " + string.Join(" | ", logs.Entries.Select(e => e.Message)));
     }
 
     private List<ZmqSocket> Connect(string endpoint, int count)
