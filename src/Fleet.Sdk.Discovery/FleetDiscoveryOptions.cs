@@ -11,7 +11,7 @@ public sealed class FleetDiscoveryOptions
     public FleetRedisOptions Redis { get; } = new();
 
     /// <summary>Gets or sets the machine this agent runs on, written in its registration and used by <see cref="EndpointSelection.PreferSameMachine"/>.</summary>
-    /// <value>The default value is <see langword="null"/>: <c>Fleet:Machine:Name</c>, else the host name.</value>
+    /// <value>The default value is <see langword="null"/>: the fleet identity's machine (<c>Fleet:Machine:Name</c>, <c>Fleet:Agent:Machine</c>, else the host name; see <c>FleetIdentity</c>).</value>
     public string? Machine { get; set; }
 
     /// <summary>Gets or sets how long a registration lives without a heartbeat.</summary>

@@ -8,7 +8,7 @@ public sealed class GpuSchedulingOptions
     public GpuLedgerKind Ledger { get; set; } = GpuLedgerKind.Auto;
 
     /// <summary>Gets or sets this machine's name (the holder of leases taken here, and the machine whose nvidia-smi figures are reported).</summary>
-    /// <value>The default value is <see langword="null"/>: <c>Fleet:Discovery:Machine</c>, else <c>Fleet:Machine:Name</c>, else the host name.</value>
+    /// <value>The default value is <see langword="null"/>: <c>Fleet:Discovery:Machine</c>, else the fleet identity's machine (<c>Fleet:Machine:Name</c>, <c>Fleet:Agent:Machine</c>, else the host name; see <c>FleetIdentity</c>).</value>
     public string? Machine { get; set; }
 
     /// <summary>Gets or sets how long a lease lives without a renewal; a holder that stops loses it after this.</summary>

@@ -10,7 +10,7 @@ public sealed class FleetHostingOptions
     /// <summary>
     /// Gets or sets the service name the agent registers in discovery and reports in <c>health_check</c>.
     /// </summary>
-    /// <value>The default value is <see langword="null"/>: <c>Fleet:Agent:Name</c>, else the process name.</value>
+    /// <value>The default value is <see langword="null"/>: the fleet identity's agent (<c>Fleet:Agent:Name</c>, else the host's application name; see <c>FleetIdentity</c>).</value>
     public string? ServiceName { get; set; }
 
     /// <summary>Gets or sets the instance id registered in discovery.</summary>

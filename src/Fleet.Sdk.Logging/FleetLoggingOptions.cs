@@ -13,11 +13,11 @@ public sealed class FleetLoggingOptions
     public IDictionary<string, LogLevel> Levels { get; } = new Dictionary<string, LogLevel>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the agent name written on every event.</summary>
-    /// <value>The default value is <see langword="null"/>: <c>Fleet:Agent:Name</c>, else the host's application name.</value>
+    /// <value>The default value is <see langword="null"/>: the fleet identity's agent (<c>Fleet:Agent:Name</c>, else the host's application name; see <c>FleetIdentity</c>).</value>
     public string? AgentName { get; set; }
 
     /// <summary>Gets or sets the machine name written on every event.</summary>
-    /// <value>The default value is <see langword="null"/>: <c>Fleet:Machine:Name</c>, else the OS host name.</value>
+    /// <value>The default value is <see langword="null"/>: the fleet identity's machine (<c>Fleet:Machine:Name</c>, <c>Fleet:Agent:Machine</c>, else the OS host name; see <c>FleetIdentity</c>).</value>
     public string? MachineName { get; set; }
 
     /// <summary>Gets or sets the longest message or string property written, in characters; longer ones are cut and marked.</summary>

@@ -1,3 +1,5 @@
+using Fleet.Sdk.Config;
+
 namespace Fleet.Sdk.Messaging;
 
 /// <summary>The defaults of Fleet.Sdk.Messaging, in one place (documented in docs/messaging.md).</summary>
@@ -70,7 +72,6 @@ internal static class MessagingConstants
 
     public static readonly TimeSpan DefaultBreakDuration = TimeSpan.FromSeconds(5);
 
-    /// <summary>The name an agent reports when none is configured: machine and process.</summary>
-    public static string DefaultAgentName() =>
-        $"{Environment.MachineName}/{Path.GetFileNameWithoutExtension(Environment.ProcessPath) ?? "dotnet"}";
+    /// <summary>The name an agent reports when none is configured: the fleet identity's agent, from the process environment (the agent host passes the one from its configuration).</summary>
+    public static string DefaultAgentName() => FleetIdentity.Resolve(configuration: null).Agent;
 }

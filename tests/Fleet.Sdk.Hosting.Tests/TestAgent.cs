@@ -43,7 +43,9 @@ internal sealed class TestAgent : IAsyncDisposable
         TempDirectory temp,
         Action<HostApplicationBuilder>? configure = null,
         IDictionary<string, string?>? settings = null,
-        string? topology = null)
+        string? topology = null,
+        string agent = "Echo",
+        string machine = "mainpc")
     {
         temp.WriteFile("config/fleet.yaml", topology ?? Topology(missingRequired: false));
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -55,8 +57,8 @@ internal sealed class TestAgent : IAsyncDisposable
         builder.AddFleetAgentDefaults(o =>
         {
             o.Directory = temp.Combine("config");
-            o.Machine = "mainpc";
-            o.Agent = "Echo";
+            o.Machine = machine;
+            o.Agent = agent;
         });
         var values = new Dictionary<string, string?>
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Fleet.Sdk.Config;
 using Fleet.Sdk.Discovery;
 using Fleet.Sdk.Security;
 using Microsoft.Extensions.Configuration;
@@ -65,6 +66,7 @@ public static class FleetDiscoveryServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddFleetSecurity();
+        services.AddFleetIdentity();
 
         services.AddFleetOptions(DiscoveryConstants.SectionName, section, configure, typeof(FleetDiscoveryOptionsValidator));
         services.TryAddSingleton(TimeProvider.System);
@@ -99,11 +101,12 @@ public static class FleetDiscoveryServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>This machine for discovery: <see cref="FleetDiscoveryOptions.Machine"/>, else the fleet identity's.</summary>
     internal static string MachineName(IServiceProvider services, FleetDiscoveryOptions options) =>
-        options.Machine ?? services.GetService<IConfiguration>()?["Fleet:Machine:Name"] ?? Environment.MachineName;
+        options.Machine ?? services.GetRequiredService<FleetIdentity>().Machine;
 
     private static string AgentName(IServiceProvider services) =>
-        services.GetService<IConfiguration>()?["Fleet:Agent:Name"] ?? AppDomain.CurrentDomain.FriendlyName;
+        services.GetRequiredService<FleetIdentity>().Agent;
 
     private static ILogger Logger(IServiceProvider services, string category) =>
         (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger(category) ?? NullLogger.Instance;

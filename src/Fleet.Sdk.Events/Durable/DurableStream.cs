@@ -63,37 +63,35 @@ public sealed partial class DurableStream
             NotifyChannel,
         ];
 
-        var retry = new RetryBudget(_owner.TimeProvider, options.AppendDeadline);
-        while (true)
+        var retry = new RetryBudget(_owner.TimeProvider, options.AppendDeadline, (attempts, failure) =>
         {
-            retry.Attempt();
-            try
-            {
-                var reply = await EvaluateAsync(DurableStreamScripts.Append, keys, arguments, "append an event", cancellationToken).ConfigureAwait(false);
-                _owner.Metrics.Appended.Add(1);
-                if (retry.Attempts > 1)
-                {
-                    LogAppendRecovered(_owner.Logger, Name, retry.Attempts, (long)retry.Elapsed.TotalMilliseconds);
-                }
-
-                return reply.AsText() ?? throw new InvalidOperationException($"Redis gave no id for an append to stream '{Name}' ({reply}).");
-            }
-            catch (DurableStreamUnavailableException ex)
-            {
-                var reason = ex.InnerException?.Message ?? ex.Message;
-                if (retry.Expired)
-                {
-                    LogAppendFailed(_owner.Logger, Name, retry.Attempts, reason);
-                    throw new DurableStreamUnavailableException(
-                        $"Appending to durable stream '{Name}' failed for {options.AppendDeadline.TotalSeconds:0.#} s ({retry.Attempts} attempts): {reason} Append it again with the same idempotency key ('{key}') once Redis is back; it will be stored once.",
-                        ex.InnerException ?? ex);
-                }
-
-                _owner.Metrics.AppendRetries.Add(1);
-                LogAppendRetry(_owner.Logger, Name, retry.Attempts, reason);
-                await retry.DelayAsync(cancellationToken).ConfigureAwait(false);
-            }
+            _owner.Metrics.AppendRetries.Add(1);
+            LogAppendRetry(_owner.Logger, Name, attempts, failure.InnerException?.Message ?? failure.Message);
+        });
+        RedisReply reply;
+        try
+        {
+            reply = await _owner.Retry.ExecuteAsync(
+                retry,
+                ct => EvaluateAsync(DurableStreamScripts.Append, keys, arguments, "append an event", ct),
+                cancellationToken).ConfigureAwait(false);
         }
+        catch (DurableStreamUnavailableException ex)
+        {
+            var reason = ex.InnerException?.Message ?? ex.Message;
+            LogAppendFailed(_owner.Logger, Name, retry.Attempts, reason);
+            throw new DurableStreamUnavailableException(
+                $"Appending to durable stream '{Name}' failed for {options.AppendDeadline.TotalSeconds:0.#} s ({retry.Attempts} attempts): {reason} Append it again with the same idempotency key ('{key}') once Redis is back; it will be stored once.",
+                ex.InnerException ?? ex);
+        }
+
+        _owner.Metrics.Appended.Add(1);
+        if (retry.Attempts > 1)
+        {
+            LogAppendRecovered(_owner.Logger, Name, retry.Attempts, (long)retry.Elapsed.TotalMilliseconds);
+        }
+
+        return reply.AsText() ?? throw new InvalidOperationException($"Redis gave no id for an append to stream '{Name}' ({reply}).");
     }
 
     /// <summary>Appends <paramref name="value"/> serialized as JSON; see <see cref="AppendAsync(string, string?, CancellationToken)"/>.</summary>

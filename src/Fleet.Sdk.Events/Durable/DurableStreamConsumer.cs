@@ -123,31 +123,20 @@ public sealed partial class DurableStreamConsumer : IDisposable
         }
 
         var owner = _stream.Owner;
-        var retry = new RetryBudget(owner.TimeProvider, owner.Options.AckDeadline);
-        while (true)
+        var reply = await owner.Retry.ExecuteAsync(
+            new RetryBudget(owner.TimeProvider, owner.Options.AckDeadline),
+            ct => _stream.EvaluateAsync(DurableStreamScripts.Ack, [Group, Name, durableEvent.Id], "acknowledge an event", ct),
+            cancellationToken).ConfigureAwait(false);
+        _inFlight.Remove(durableEvent.Id);
+        if (reply.Integer is 1 or 2)
         {
-            RedisReply reply;
-            try
-            {
-                reply = await _stream.EvaluateAsync(DurableStreamScripts.Ack, [Group, Name, durableEvent.Id], "acknowledge an event", cancellationToken).ConfigureAwait(false);
-            }
-            catch (DurableStreamUnavailableException) when (!retry.Expired)
-            {
-                await retry.DelayAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            _inFlight.Remove(durableEvent.Id);
-            if (reply.Integer is 1 or 2)
-            {
-                owner.Metrics.Acknowledged.Add(1);
-                return true;
-            }
-
-            owner.Metrics.AckRefused.Add(1);
-            LogAckRefused(owner.Logger, _stream.Name, Group, Name, durableEvent.Id);
-            return false;
+            owner.Metrics.Acknowledged.Add(1);
+            return true;
         }
+
+        owner.Metrics.AckRefused.Add(1);
+        LogAckRefused(owner.Logger, _stream.Name, Group, Name, durableEvent.Id);
+        return false;
     }
 
     /// <summary>Stops listening for append notifications. Unacknowledged events stay pending and go to another consumer after <see cref="DurableStreamOptions.ClaimAfter"/>.</summary>

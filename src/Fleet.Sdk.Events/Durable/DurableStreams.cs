@@ -44,6 +44,7 @@ public sealed class DurableStreams : IDurableStreams
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Fleet.Sdk.Events.Durable");
         Metrics = new DurableStreamMetrics(meterFactory);
         TimeProvider = timeProvider ?? TimeProvider.System;
+        Retry = DurableStreamRetry.Create(TimeProvider);
     }
 
     internal IFleetRedis Redis { get; }
@@ -55,6 +56,9 @@ public sealed class DurableStreams : IDurableStreams
     internal DurableStreamMetrics Metrics { get; }
 
     internal TimeProvider TimeProvider { get; }
+
+    /// <summary>Gets the retry of appends and acknowledgements while Redis cannot be reached (<see cref="DurableStreamRetry"/>).</summary>
+    internal Polly.ResiliencePipeline Retry { get; }
 
     /// <inheritdoc />
     public DurableStream Open(string name)

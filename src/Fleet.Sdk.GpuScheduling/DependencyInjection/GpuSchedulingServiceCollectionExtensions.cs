@@ -44,6 +44,7 @@ public static class GpuSchedulingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddFleetDiscovery();
+        services.AddFleetIdentity();
         services.AddFleetOptions(GpuSchedulingConstants.SectionName, section, configure, typeof(GpuSchedulingOptionsValidator));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new GpuMetrics(sp.GetService<IMeterFactory>()));
@@ -88,9 +89,9 @@ public static class GpuSchedulingServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>This machine for GPU scheduling: <see cref="GpuSchedulingOptions.Machine"/>, else discovery's, else the fleet identity's.</summary>
     private static string MachineName(IServiceProvider services, GpuSchedulingOptions options) =>
         options.Machine
         ?? services.GetRequiredService<IOptions<FleetDiscoveryOptions>>().Value.Machine
-        ?? services.GetService<IConfiguration>()?["Fleet:Machine:Name"]
-        ?? Environment.MachineName;
+        ?? services.GetRequiredService<FleetIdentity>().Machine;
 }

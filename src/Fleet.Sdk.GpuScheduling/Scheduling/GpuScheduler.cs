@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Fleet.Sdk.Config;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Fleet.Sdk.GpuScheduling;
 
@@ -24,6 +25,7 @@ internal sealed partial class GpuScheduler : IGpuScheduler, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _holder;
     private readonly ConcurrentDictionary<string, GpuLease> _held = new(StringComparer.Ordinal);
+    private readonly ResiliencePipeline<GpuAcquireResult?> _acquireRetry;
 
     public GpuScheduler(IGpuLedger ledger, IOptionsMonitor<FleetTopologyOptions> topology, IMachineLiveness liveness, GpuSchedulingOptions options, string machine, GpuMetrics metrics, TimeProvider time, ILogger logger)
     {
@@ -36,6 +38,7 @@ internal sealed partial class GpuScheduler : IGpuScheduler, IAsyncDisposable
         _logger = logger;
         Machine = machine;
         _holder = $"{machine}:{Environment.ProcessId}";
+        _acquireRetry = GpuAcquireRetry.Create(time, options.RetryInterval);
     }
 
     public string Machine { get; }
@@ -51,86 +54,89 @@ internal sealed partial class GpuScheduler : IGpuScheduler, IAsyncDisposable
         var pendingId = "p-" + leaseId;
         (GpuDevice Device, GpuVariant Variant)? pending = null;
         var races = 0;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var gpus = await ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (pending is { } p)
+            var result = await _acquireRetry.ExecuteAsync(
+                async context =>
                 {
-                    var outcome = await _ledger.ReserveAsync(p.Device.Id, p.Device.LeasableMib, Entry(leaseId, request, p.Variant), _options.LeaseTtl, pendingId, cancellationToken).ConfigureAwait(false);
-                    if (outcome.Granted)
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var gpus = await ReadAsync(cancellationToken).ConfigureAwait(false);
+                    if (pending is { } p)
                     {
-                        pending = null;
-                        return Granted(request, p.Device, p.Variant, leaseId, outcome, started);
-                    }
-
-                    if (!gpus.Any(g => g.Device.Id == p.Device.Id && g.Entries.Any(e => e.LeaseId == pendingId)))
-                    {
-                        pending = null; // The evictions did not drain in time; decide again.
-                        continue;
-                    }
-
-                    await Task.Delay(_options.RetryInterval, _time, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                var watch = Stopwatch.StartNew();
-                var decision = GpuPlacer.Decide(gpus, request);
-                _metrics.PlacementDecided(watch.Elapsed);
-                switch (decision.Kind)
-                {
-                    case PlacementKind.Place:
-                    {
-                        var device = decision.Gpu!.Device;
-                        var outcome = await _ledger.ReserveAsync(device.Id, device.LeasableMib, Entry(leaseId, request, decision.Variant!), _options.LeaseTtl, null, cancellationToken).ConfigureAwait(false);
+                        var outcome = await _ledger.ReserveAsync(p.Device.Id, p.Device.LeasableMib, Entry(leaseId, request, p.Variant), _options.LeaseTtl, pendingId, cancellationToken).ConfigureAwait(false);
                         if (outcome.Granted)
                         {
-                            return Granted(request, device, decision.Variant!, leaseId, outcome, started);
+                            pending = null;
+                            return Granted(request, p.Device, p.Variant, leaseId, outcome, started);
                         }
 
-                        // Another caller reserved first: read again; after a few, back off like a miss.
-                        LogRaceLost(_logger, request.Workload, device.Id.ToString());
-                        if (++races > MaxImmediateRetries)
+                        if (!gpus.Any(g => g.Device.Id == p.Device.Id && g.Entries.Any(e => e.LeaseId == pendingId)))
                         {
-                            races = 0;
-                            await Task.Delay(_options.RetryInterval, _time, cancellationToken).ConfigureAwait(false);
+                            pending = null; // The evictions did not drain in time; decide again.
+                            return GpuAcquireRetry.Again(context, backOff: false);
                         }
 
-                        continue;
+                        return GpuAcquireRetry.Again(context, backOff: true);
                     }
 
-                    case PlacementKind.Preempt:
+                    var watch = Stopwatch.StartNew();
+                    var decision = GpuPlacer.Decide(gpus, request);
+                    _metrics.PlacementDecided(watch.Elapsed);
+                    switch (decision.Kind)
                     {
-                        var device = decision.Gpu!.Device;
-                        var victims = decision.Victims;
-                        var marked = await _ledger.PreemptAsync(device.Id, victims.Select(v => v.LeaseId).ToList(), _options.PreemptionGrace, Entry(pendingId, request, decision.Variant!), _options.PreemptionGrace + _options.LeaseTtl, cancellationToken).ConfigureAwait(false);
-                        foreach (var victim in victims)
+                        case PlacementKind.Place:
                         {
-                            LogEvicting(_logger, victim.Workload, victim.LeaseId, victim.Priority, victim.VramMib, device.Id.ToString(), request.Workload, request.Priority, _options.PreemptionGrace.TotalSeconds);
+                            var device = decision.Gpu!.Device;
+                            var outcome = await _ledger.ReserveAsync(device.Id, device.LeasableMib, Entry(leaseId, request, decision.Variant!), _options.LeaseTtl, null, cancellationToken).ConfigureAwait(false);
+                            if (outcome.Granted)
+                            {
+                                return Granted(request, device, decision.Variant!, leaseId, outcome, started);
+                            }
+
+                            // Another caller reserved first: read again; after a few, back off like a miss.
+                            LogRaceLost(_logger, request.Workload, device.Id.ToString());
+                            var backOff = ++races > MaxImmediateRetries;
+                            if (backOff)
+                            {
+                                races = 0;
+                            }
+
+                            return GpuAcquireRetry.Again(context, backOff);
                         }
 
-                        _metrics.Evicted(marked, device.Id);
-                        pending = (device, decision.Variant!);
-                        continue;
+                        case PlacementKind.Preempt:
+                        {
+                            var device = decision.Gpu!.Device;
+                            var victims = decision.Victims;
+                            var marked = await _ledger.PreemptAsync(device.Id, victims.Select(v => v.LeaseId).ToList(), _options.PreemptionGrace, Entry(pendingId, request, decision.Variant!), _options.PreemptionGrace + _options.LeaseTtl, cancellationToken).ConfigureAwait(false);
+                            foreach (var victim in victims)
+                            {
+                                LogEvicting(_logger, victim.Workload, victim.LeaseId, victim.Priority, victim.VramMib, device.Id.ToString(), request.Workload, request.Priority, _options.PreemptionGrace.TotalSeconds);
+                            }
+
+                            _metrics.Evicted(marked, device.Id);
+                            pending = (device, decision.Variant!);
+                            return GpuAcquireRetry.Again(context, backOff: false);
+                        }
+
+                        default:
+                            if (_time.GetElapsedTime(started) >= wait)
+                            {
+                                _metrics.Unplaced(request.Workload);
+                                LogDoesNotFit(_logger, request.Workload, decision.Reason!);
+                                return GpuAcquireResult.DoesNotFit(decision.Reason!, decision.Candidates);
+                            }
+
+                            return GpuAcquireRetry.Again(context, backOff: true);
                     }
-
-                    default:
-                        if (_time.GetElapsedTime(started) >= wait)
-                        {
-                            _metrics.Unplaced(request.Workload);
-                            LogDoesNotFit(_logger, request.Workload, decision.Reason!);
-                            return GpuAcquireResult.DoesNotFit(decision.Reason!, decision.Candidates);
-                        }
-
-                        await Task.Delay(_options.RetryInterval, _time, cancellationToken).ConfigureAwait(false);
-                        continue;
-                }
-            }
+                },
+                context).ConfigureAwait(false);
+            return result!;
         }
         finally
         {
+            ResilienceContextPool.Shared.Return(context);
             if (pending is { } p)
             {
                 await CancelPendingAsync(p.Device.Id, pendingId).ConfigureAwait(false);

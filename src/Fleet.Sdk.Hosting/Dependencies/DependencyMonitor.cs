@@ -4,6 +4,8 @@ using Fleet.Sdk.Discovery;
 using Fleet.Sdk.Messaging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Timeout;
 
 namespace Fleet.Sdk.Hosting;
 
@@ -14,9 +16,6 @@ namespace Fleet.Sdk.Hosting;
 /// </summary>
 internal sealed partial class DependencyMonitor : IAsyncDisposable
 {
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(1);
-
     private readonly IReadOnlyList<AgentDependency> _dependencies;
     private readonly ConcurrentDictionary<string, AgentDependencyStatus> _status = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, AgentRpcClient> _clients = new(StringComparer.Ordinal);
@@ -27,6 +26,8 @@ internal sealed partial class DependencyMonitor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly CancellationTokenSource _stop = new();
+    private readonly ResiliencePipeline<bool> _startupWait;
+    private readonly ResiliencePipeline _probeTimeout;
     private Task _loop = Task.CompletedTask;
     private int _disposed;
 
@@ -45,6 +46,8 @@ internal sealed partial class DependencyMonitor : IAsyncDisposable
         _time = time;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger("Fleet.Sdk.Hosting.Dependencies");
+        _startupWait = DependencyResilience.StartupWait(time);
+        _probeTimeout = DependencyResilience.ProbeTimeout(time);
         foreach (var dependency in dependencies)
         {
             _status[dependency.Name] = new AgentDependencyStatus(dependency.Name, dependency.Required, dependency.Timeout, false, dependency.Endpoint, "not probed yet", null);
@@ -102,25 +105,24 @@ internal sealed partial class DependencyMonitor : IAsyncDisposable
 
     private async Task WaitAsync(AgentDependency dependency, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        var delay = FirstRetry;
-        while (true)
+        var context = DependencyResilience.WaitFor(_time, dependency.Timeout, cancellationToken);
+        try
         {
-            var remaining = dependency.Timeout - _time.GetElapsedTime(started);
-            if (await ProbeAsync(dependency, remaining < HostingConstants.ProbeTimeout ? remaining : HostingConstants.ProbeTimeout, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            remaining = dependency.Timeout - _time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
+            var answered = await _startupWait.ExecuteAsync(
+                async context =>
+                {
+                    var remaining = DependencyResilience.Remaining(context, _time);
+                    return await ProbeAsync(dependency, remaining < HostingConstants.ProbeTimeout ? remaining : HostingConstants.ProbeTimeout, context.CancellationToken).ConfigureAwait(false);
+                },
+                context).ConfigureAwait(false);
+            if (!answered)
             {
                 LogGaveUp(_logger, dependency.Name, dependency.Required ? "required" : "optional", dependency.Timeout.TotalSeconds, _status[dependency.Name].LastError ?? "no answer");
-                return;
             }
-
-            await Task.Delay(delay < remaining ? delay : remaining, _time, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetry.Ticks));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -141,16 +143,20 @@ internal sealed partial class DependencyMonitor : IAsyncDisposable
     {
         string? endpoint = null;
         string? error;
+        var context = DependencyResilience.WithProbeTimeout(timeout, cancellationToken);
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(timeout > TimeSpan.Zero ? timeout : TimeSpan.FromMilliseconds(1));
-            (endpoint, var client) = await ClientAsync(dependency, deadline.Token).ConfigureAwait(false);
-            var reply = await client.CallAsync(AgentRpcHandlers.HealthCheckAction, cancellationToken: deadline.Token).ConfigureAwait(false);
-            var status = reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            error = status is "unhealthy" or "draining" ? $"it answers health_check with status '{status}'" : null;
+            error = await _probeTimeout.ExecuteAsync(
+                async context =>
+                {
+                    (endpoint, var client) = await ClientAsync(dependency, context.CancellationToken).ConfigureAwait(false);
+                    var reply = await client.CallAsync(AgentRpcHandlers.HealthCheckAction, cancellationToken: context.CancellationToken).ConfigureAwait(false);
+                    var status = reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                    return status is "unhealthy" or "draining" ? $"it answers health_check with status '{status}'" : null;
+                },
+                context).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             error = endpoint is null ? "discovery did not answer in time" : $"no answer to health_check from {endpoint} within {timeout.TotalSeconds:0.#} s";
         }
@@ -159,6 +165,10 @@ internal sealed partial class DependencyMonitor : IAsyncDisposable
             // Whatever a probe meets (unreachable, not in discovery, refused by the security
             // policy...) is the dependency's state, never a reason to stop probing.
             error = ex.Message;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
 
         Record(dependency, endpoint, error);

@@ -73,6 +73,7 @@ public static class FleetAgentHostApplicationBuilderExtensions
         }
 
         AddPipeline(services);
+        services.AddFleetIdentity();
         services.AddHealthChecks();
         services.TryAddSingleton<FleetAgentHost>();
         services.TryAddSingleton<IFleetAgent>(static sp => sp.GetRequiredService<FleetAgentHost>());
@@ -111,6 +112,9 @@ public static class FleetAgentHostApplicationBuilderExtensions
                 options.Server.Endpoints.Add(string.Create(CultureInfo.InvariantCulture, $"tcp://{host}:{number}"));
             }
         });
+
+        // The RPC caller and the built-in health_check name are the fleet identity's agent unless Fleet:Messaging:AgentName is set.
+        services.AddOptions<FleetMessagingOptions>().PostConfigure<FleetIdentity>(static (options, identity) => options.AgentName ??= identity.Agent);
 
         // The host must give the drain its deadline, and a little more to deregister and close.
         // Read without validation: invalid options are reported, all at once, when the host starts.

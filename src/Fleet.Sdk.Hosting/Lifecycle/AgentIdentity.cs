@@ -1,4 +1,5 @@
 using Fleet.Sdk.Config;
+using Fleet.Sdk.Discovery;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -8,16 +9,16 @@ namespace Fleet.Sdk.Hosting;
 /// <summary>The agent's name, machine, advertised addresses and dependencies, from its options and the topology.</summary>
 internal static class AgentIdentity
 {
+    /// <summary>The agent's name: <see cref="FleetHostingOptions.ServiceName"/>, else the fleet identity's agent.</summary>
     public static string ServiceName(IServiceProvider services, FleetHostingOptions options) =>
-        options.ServiceName
-        ?? services.GetService<IConfiguration>()?["Fleet:Agent:Name"]
-        ?? AppDomain.CurrentDomain.FriendlyName;
+        options.ServiceName ?? Identity(services).Agent;
 
-    public static string Machine(IServiceProvider services)
-    {
-        var configuration = services.GetService<IConfiguration>();
-        return configuration?["Fleet:Discovery:Machine"] ?? configuration?["Fleet:Machine:Name"] ?? configuration?["Fleet:Agent:Machine"] ?? Environment.MachineName;
-    }
+    /// <summary>The machine written in the registration: discovery's (<c>Fleet:Discovery:Machine</c>), so it matches what the resolvers compare with, else the fleet identity's.</summary>
+    public static string Machine(IServiceProvider services) =>
+        services.GetService<IOptions<FleetDiscoveryOptions>>()?.Value.Machine ?? Identity(services).Machine;
+
+    /// <summary>The fleet identity, which <c>AddFleetAgentHosting</c> registers.</summary>
+    private static FleetIdentity Identity(IServiceProvider services) => services.GetRequiredService<FleetIdentity>();
 
     /// <summary>An endpoint bound on every interface is advertised at the machine's address.</summary>
     public static string Advertised(IServiceProvider services, string endpoint)

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Fleet.Sdk.Config;
 using Fleet.Sdk.Logging;
 using Fleet.Sdk.PathManager;
 using Fleet.Sdk.Security;
@@ -62,6 +63,7 @@ public static class FleetLoggingServiceCollectionExtensions
             services.Configure<LoggerFilterOptions>(o => o.AddFilter<FleetLoggerProvider>(null, LogLevel.Trace));
         }
 
+        services.AddFleetIdentity();
         services.TryAddSingleton<ISecretRegistry, SecretRegistry>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new FleetLogLevels().Bind(
@@ -76,6 +78,7 @@ public static class FleetLoggingServiceCollectionExtensions
             sp.GetRequiredService<IFleetPaths>(),
             sp.GetRequiredService<ISecretRegistry>(),
             sp.GetService<IHostEnvironment>(),
+            sp.GetRequiredService<FleetIdentity>(),
             sp.GetRequiredService<LoggingMetrics>(),
             sp.GetRequiredService<FleetLogLevels>(),
             sp.GetRequiredService<TimeProvider>()));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using Fleet.Sdk.Config;
 using Fleet.Sdk.PathManager;
 using Fleet.Sdk.Security;
 using Microsoft.Extensions.Configuration;
@@ -38,6 +39,7 @@ internal sealed class FleetLoggingPipeline : IDisposable
         IFleetPaths paths,
         ISecretRegistry secrets,
         IHostEnvironment? environment,
+        FleetIdentity identity,
         LoggingMetrics metrics,
         FleetLogLevels levels,
         TimeProvider timeProvider)
@@ -46,8 +48,8 @@ internal sealed class FleetLoggingPipeline : IDisposable
         Levels = levels;
         var current = options.CurrentValue;
 
-        AgentName = current.AgentName ?? configuration["Fleet:Agent:Name"] ?? environment?.ApplicationName ?? "agent";
-        var machine = current.MachineName ?? configuration["Fleet:Machine:Name"] ?? Environment.MachineName;
+        AgentName = current.AgentName ?? identity.Agent;
+        var machine = current.MachineName ?? identity.Machine;
         var version = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
         var formatter = new FleetJsonFormatter(current.MaxFieldLength);
