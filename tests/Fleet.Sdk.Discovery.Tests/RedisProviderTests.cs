@@ -5,15 +5,23 @@ namespace Fleet.Sdk.Discovery.Tests;
 /// <summary>The conformance suite against a real redis-server.</summary>
 [Collection(RedisCollection.Name)]
 [RequiresRedisServer]
-public sealed class RedisProviderConformanceTests(RedisFixture redis) : DiscoveryProviderConformanceTests
+public sealed class RedisProviderConformanceTests(RedisFixture redis) : RedisBackedConformanceTests(redis)
+{
+    private protected override IDiscoveryProvider CreateProvider(RedisDiscoveryProvider redis) => redis;
+}
+
+/// <summary>The conformance suite on a provider built over a Redis provider on its own connection to the shared server.</summary>
+public abstract class RedisBackedConformanceTests(RedisFixture redis) : DiscoveryProviderConformanceTests
 {
     private FleetRedisConnection? _connection;
 
     protected override Task<IDiscoveryProvider> CreateProviderAsync()
     {
         _connection = redis.Connect();
-        return Task.FromResult<IDiscoveryProvider>(new RedisDiscoveryProvider(_connection, new DiscoveryMetrics(null), TimeSpan.FromSeconds(2), NullLogger.Instance));
+        return Task.FromResult(CreateProvider(new RedisDiscoveryProvider(_connection, new DiscoveryMetrics(null), TimeSpan.FromSeconds(2), NullLogger.Instance)));
     }
+
+    private protected abstract IDiscoveryProvider CreateProvider(RedisDiscoveryProvider redis);
 
     public override Task DisposeAsync()
     {
