@@ -72,4 +72,67 @@ public sealed class KeysCommandTests : IDisposable
         Assert.True(exitCode == 0, error);
         Assert.Equal($"{CurveCertificate.LoadPublic(_temp.Path, "agent").PublicKey} True", output.Trim());
     }
+
+    [PyZmqFact]
+    public async Task Check_PyzmqCertificates_ListsEveryTooOpenSecretAndExitsOne()
+    {
+        await CreatePyzmqCertificatesAsync("server", "client");
+        await CliRunner.RunAsync("keys", "generate", "pc2", "--out", _temp.Path, "--format", "czmq");
+        File.SetUnixFileMode(_temp.Combine("pc2_secret"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+
+        var result = await CliRunner.RunAsync("keys", "check", _temp.Path);
+
+        Assert.Equal(ExitCodes.Problems, result.ExitCode);
+        Assert.Contains($"too open: {_temp.Combine("client.key_secret")} (mode 644)", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"too open: {_temp.Combine("server.key_secret")} (mode 644)", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"too open: {_temp.Combine("pc2_secret")} (mode 640)", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("server.key ", result.Output, StringComparison.Ordinal);
+        Assert.Contains("3 secret certificate file(s)", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"fleet keys check {_temp.Path} --fix", result.Output, StringComparison.Ordinal);
+        Assert.True(CurveSecretFiles.IsExposed(_temp.Combine("server.key_secret"), out _), "check without --fix must not change a mode");
+    }
+
+    [PyZmqFact]
+    public async Task Check_Fix_RestrictsTooOpenSecretsTo600AndLeavesPublicCertificates()
+    {
+        await CreatePyzmqCertificatesAsync("server");
+        var publicMode = File.GetUnixFileMode(_temp.Combine("server.key"));
+
+        var result = await CliRunner.RunAsync("keys", "check", _temp.Path, "--fix");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains($"fixed: {_temp.Combine("server.key_secret")} (mode 644 -> 600)", result.Output, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_temp.Combine("server.key_secret")));
+        Assert.Equal(publicMode, File.GetUnixFileMode(_temp.Combine("server.key")));
+        Assert.NotNull(CurveCertificate.LoadSecret(_temp.Path, "server").SecretKey);
+        var again = await CliRunner.RunAsync("keys", "check", _temp.Path);
+        Assert.Equal(ExitCodes.Success, again.ExitCode);
+        Assert.Contains("No secret certificate file", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_MissingDirectory_UsageErrorNamingIt()
+    {
+        var missing = _temp.Combine("absent");
+
+        var result = await CliRunner.RunAsync("keys", "check", missing);
+
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.Contains($"{missing}: no such directory", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Certificates as the legacy agents make them: pyzmq's create_certificates under the usual umask 022 (secret files end up 0644).</summary>
+    private async Task CreatePyzmqCertificatesAsync(params string[] names)
+    {
+        const string Script = """
+            import os, sys, zmq.auth
+            os.umask(0o022)
+            for name in sys.argv[2:]:
+                zmq.auth.create_certificates(sys.argv[1], name)
+            """;
+        var (exitCode, _, error) = await PyZmq.RunAsync(Script, TimeSpan.FromSeconds(20), [_temp.Path, .. names]);
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(_temp.Combine($"{names[0]}.key_secret")));
+    }
 }

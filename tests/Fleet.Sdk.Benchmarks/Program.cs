@@ -20,6 +20,7 @@ public static class Program
             ["config-process"] = (Config.ConfigProcessRunner.Usage, Config.ConfigProcessRunner.RunAsync),
             ["zmq"] = (Messaging.ZmqRunner.Usage, Messaging.ZmqRunner.RunAsync),
             ["rpc"] = (Messaging.RpcRunner.Usage, Messaging.RpcRunner.RunAsync),
+            ["netmq"] = (Messaging.NetMqRunner.Usage, Messaging.NetMqRunner.RunAsync),
             ["hosting"] = (Hosting.HostingRunner.Usage, Hosting.HostingRunner.RunAsync),
             ["resilience"] = (Resilience.ResilienceRunner.Usage, Resilience.ResilienceRunner.RunAsync),
         };

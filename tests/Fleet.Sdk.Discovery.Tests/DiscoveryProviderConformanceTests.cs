@@ -27,7 +27,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Health = health,
     };
 
-    [Fact]
+    [SuiteFact]
     public async Task Register_ThenFetch_ReturnsInstanceAsRegistered()
     {
         await Provider.RegisterAsync(Instance(), "owner-a", LongTtl);
@@ -43,7 +43,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Assert.NotNull(found.LastHeartbeat);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Register_SameOwnerAgain_RefreshesWithoutDuplicate()
     {
         await Provider.RegisterAsync(Instance(), "owner-a", LongTtl);
@@ -54,7 +54,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Assert.Equal(InstanceHealth.Warning, found.Health);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Register_OtherOwnerWhileLive_RefusedNamingHolderAndFix()
     {
         await Provider.RegisterAsync(Instance(), "owner-a", LongTtl);
@@ -67,7 +67,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Assert.Equal("mainpc", Assert.Single(await Provider.FetchAsync("ModelManagerSuite")).Machine);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Register_OtherOwnerAfterExpiry_TakesOver()
     {
         await Provider.RegisterAsync(Instance(), "owner-a", TimeSpan.FromMilliseconds(300));
@@ -78,7 +78,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Assert.Equal("pc2", Assert.Single(await Provider.FetchAsync("ModelManagerSuite")).Machine);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Fetch_HeartbeatsStop_InstanceExpires()
     {
         await Provider.RegisterAsync(Instance("a"), "owner-a", TimeSpan.FromMilliseconds(400));
@@ -88,7 +88,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Assert.Equal("b", Assert.Single(await Provider.FetchAsync("ModelManagerSuite")).InstanceId);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Deregister_Owner_RemovesAndNotifies()
     {
         await Provider.RegisterAsync(Instance(), "owner-a", LongTtl);
@@ -102,7 +102,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Assert.Equal("ModelManagerSuite", await notified.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Deregister_OtherOwner_RefusedAndInstanceKept()
     {
         await Provider.RegisterAsync(Instance(), "owner-a", LongTtl);
@@ -112,7 +112,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Assert.Single(await Provider.FetchAsync("ModelManagerSuite"));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Deregister_Absent_Harmless()
     {
         await Provider.DeregisterAsync("Nobody", "nothing", "owner-a");
@@ -120,7 +120,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Assert.Empty(await Provider.FetchAsync("Nobody"));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task FetchAll_SeveralServices_EveryLiveInstance()
     {
         await Provider.RegisterAsync(Instance("m1", "ModelManagerSuite"), "o1", LongTtl);
@@ -132,7 +132,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Assert.Equal(["m1", "p1", "p2"], all.Select(i => i.InstanceId).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task WatchChanges_NewInstance_NotifiesServiceName()
     {
         var notified = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -144,7 +144,7 @@ public abstract class DiscoveryProviderConformanceTests : IAsyncLifetime
         Assert.Equal("SpeechToText", await notified.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
-    [Theory]
+    [SuiteTheory]
     [InlineData("bad name", "id")]
     [InlineData("Service", "bad:id")]
     [InlineData("", "id")]

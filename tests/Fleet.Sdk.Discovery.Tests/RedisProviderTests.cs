@@ -4,16 +4,24 @@ namespace Fleet.Sdk.Discovery.Tests;
 
 /// <summary>The conformance suite against a real redis-server.</summary>
 [Collection(RedisCollection.Name)]
-public sealed class RedisProviderConformanceTests(RedisFixture redis) : DiscoveryProviderConformanceTests
+[RequiresRedisServer]
+public sealed class RedisProviderConformanceTests(RedisFixture redis) : RedisBackedConformanceTests(redis)
+{
+    private protected override IDiscoveryProvider CreateProvider(RedisDiscoveryProvider redis) => redis;
+}
+
+/// <summary>The conformance suite on a provider built over a Redis provider on its own connection to the shared server.</summary>
+public abstract class RedisBackedConformanceTests(RedisFixture redis) : DiscoveryProviderConformanceTests
 {
     private FleetRedisConnection? _connection;
 
     protected override Task<IDiscoveryProvider> CreateProviderAsync()
     {
-        // The inherited facts cannot skip per provider; without redis-server they fail saying what to install.
-        _connection = redis.Server is null ? throw new InvalidOperationException(RedisAvailability.InstallHint) : redis.Connect();
-        return Task.FromResult<IDiscoveryProvider>(new RedisDiscoveryProvider(_connection, new DiscoveryMetrics(null), TimeSpan.FromSeconds(2), NullLogger.Instance));
+        _connection = redis.Connect();
+        return Task.FromResult(CreateProvider(new RedisDiscoveryProvider(_connection, new DiscoveryMetrics(null), TimeSpan.FromSeconds(2), NullLogger.Instance)));
     }
+
+    private protected abstract IDiscoveryProvider CreateProvider(RedisDiscoveryProvider redis);
 
     public override Task DisposeAsync()
     {
@@ -137,10 +145,4 @@ public sealed class RedisProviderTests(RedisFixture redis) : IDisposable
             TimeSpan.FromSeconds(2));
 
     private static ServiceInstance Good(string id) => new() { ServiceName = "Svc", InstanceId = id, Machine = "mainpc" };
-}
-
-[CollectionDefinition(Name)]
-public sealed class RedisCollection : ICollectionFixture<RedisFixture>
-{
-    public const string Name = "redis";
 }

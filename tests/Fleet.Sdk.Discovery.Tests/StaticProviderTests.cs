@@ -14,28 +14,11 @@ public sealed class StaticProviderConformanceTests : DiscoveryProviderConformanc
 
 /// <summary>The conformance suite on the composite provider (Redis first) with an empty topology.</summary>
 [Collection(RedisCollection.Name)]
-public sealed class CompositeProviderConformanceTests(RedisFixture redis) : DiscoveryProviderConformanceTests
+[RequiresRedisServer]
+public sealed class CompositeProviderConformanceTests(RedisFixture redis) : RedisBackedConformanceTests(redis)
 {
-    private FleetRedisConnection? _connection;
-
-    protected override Task<IDiscoveryProvider> CreateProviderAsync()
-    {
-        _connection = redis.Server is null ? throw new InvalidOperationException(RedisAvailability.InstallHint) : redis.Connect();
-        var primary = new RedisDiscoveryProvider(_connection, new DiscoveryMetrics(null), TimeSpan.FromSeconds(2), NullLogger.Instance);
-        return Task.FromResult<IDiscoveryProvider>(new CompositeDiscoveryProvider(primary, new StaticDiscoveryProvider(FleetTopology.Empty)));
-    }
-
-    public override Task DisposeAsync()
-    {
-        _connection?.Dispose();
-        return Task.CompletedTask;
-    }
-
-    protected override async Task WaitForSubscriptionAsync()
-    {
-        await _connection!.PingAsync(TimeSpan.FromSeconds(2));
-        await Task.Delay(50);
-    }
+    private protected override IDiscoveryProvider CreateProvider(RedisDiscoveryProvider redis) =>
+        new CompositeDiscoveryProvider(redis, new StaticDiscoveryProvider(FleetTopology.Empty));
 }
 
 public sealed class StaticProviderTests

@@ -39,7 +39,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         return fleet;
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Acquire_Fits_LeaseNamesMachineGpuSizeTokenAndExpiry()
     {
         var result = await Fleet.Scheduler.AcquireAsync(new GpuRequest("llm", 14336));
@@ -52,7 +52,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.Equal(GpuLeaseValidity.Valid, await Fleet.Scheduler.ValidateAsync(lease.Token));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Acquire_Repeatedly_FencingTokensIncreasePerGpu()
     {
         var tokens = new List<long>();
@@ -67,7 +67,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.Equal(tokens.Count, tokens.Distinct().Count());
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Acquire_TooBigForEveryGpu_DoesNotFitWithCandidatesAndWhy()
     {
         await using var held = (await Fleet.Scheduler.AcquireAsync(new GpuRequest("llm", 20000))).Lease!;
@@ -83,7 +83,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.Contains(result.Candidates, c => c.Machine == "mainpc" && c.FreeMib == 4064);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Acquire_Variants_BestThatFits()
     {
         await using var big = (await Fleet.Scheduler.AcquireAsync(new GpuRequest("other", 20000))).Lease!;
@@ -94,7 +94,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.Equal(("int8", 8192L, "pc2"), (lease.Variant, lease.VramMib, lease.Machine));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Release_FreesTheVramAndStalesTheToken()
     {
         var lease = (await Fleet.Scheduler.AcquireAsync(new GpuRequest("llm", 20000))).Lease!;
@@ -110,7 +110,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.True(again.FencingToken > lease.FencingToken);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Heartbeat_KeepsTheLeaseWellPastItsTtl()
     {
         await using var lease = (await Fleet.Scheduler.AcquireAsync(new GpuRequest("llm", 4000))).Lease!;
@@ -121,7 +121,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.Equal(GpuLeaseState.Active, lease.State);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task HolderStops_LeaseExpiresVramFreedTokenStale()
     {
         var silent = Fleet;
@@ -137,7 +137,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.True(next.FencingToken > lease.FencingToken);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Preemption_HigherPriorityEvictsLower_HolderToldAndGivenGrace()
     {
         var batch = (await Fleet.Scheduler.AcquireAsync(new GpuRequest("batch", 11000, Priority: 1, new GpuPlacementRules { RequiredMachine = "pc2" }))).Lease!;
@@ -168,7 +168,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.True(lease.FencingToken > batch.FencingToken);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Preemption_NotAllowedOrEqualPriority_Refused()
     {
         await using var held = (await Fleet.Scheduler.AcquireAsync(new GpuRequest("llm", 11000, Priority: 5, new GpuPlacementRules { RequiredMachine = "pc2" }))).Lease!;
@@ -181,7 +181,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.Equal(GpuLeaseValidity.Valid, await Fleet.Scheduler.ValidateAsync(held.Token));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Failover_MachineStopsHeartbeating_ItsLeaseExpiresAndAWaitingRequestIsPlaced()
     {
         // pc2's holder goes silent (its machine died) and pc2 leaves discovery.
@@ -206,7 +206,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.True(lease.FencingToken > dead.FencingToken);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Failover_WaitingRequest_PlacedElsewhereWhenRoomAppears()
     {
         var fleet = Create(threeMachines: true, sharing: Fleet);
@@ -223,7 +223,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.Equal(GpuLeaseValidity.Stale, await fleet.Scheduler.ValidateAsync(stopped.Token));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Status_UsedAboveReserved_ReportsMemoryPressure()
     {
         await using var lease = (await Fleet.Scheduler.AcquireAsync(new GpuRequest("llm", 4000, Rules: new GpuPlacementRules { RequiredMachine = "pc2" }))).Lease!;
@@ -238,7 +238,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.False(Assert.Single(status, s => s.Machine == "mainpc").UnderMemoryPressure);
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Plan_ShowsWhereRequestsWouldGoWithoutReserving()
     {
         var plans = await Fleet.Scheduler.PlanAsync([new GpuRequest("llm", 20000), new GpuRequest("tts", 6000), new GpuRequest("vision", 8000)]);
@@ -248,7 +248,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.All(await Fleet.Scheduler.GetStatusAsync(), s => Assert.Equal(0, s.ReservedMib));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Concurrency_ManyClientsRandomSizes_NeverOverCommittedAndNoExpiredLeaseHonoured()
     {
         var ledger = Fleet.Ledger;
@@ -354,7 +354,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.All(await ledger.SnapshotAsync(gpus, includeOthers: false, CancellationToken.None), v => Assert.Empty(v.Entries));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Concurrency_SchedulersAcquireReleaseAndPreempt_NeverOverCommitted()
     {
         var clients = Enumerable.Range(0, 8).Select(_ => Create()).ToList();
@@ -409,7 +409,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.True(await Poll.UntilAsync(async () => (await Fleet.Ledger.SnapshotAsync(gpus, includeOthers: false, CancellationToken.None)).All(v => v.Entries.Count == 0), Deadline));
     }
 
-    [Fact]
+    [SuiteFact]
     public async Task Acquire_MalformedRequest_SaysWhichFieldAndHow()
     {
         var bad = await Assert.ThrowsAsync<ArgumentException>(() => Fleet.Scheduler.AcquireAsync(new GpuRequest("my model", 1000)));
@@ -426,6 +426,7 @@ public sealed class InProcessLedgerConformanceTests : GpuLedgerConformanceTests
 }
 
 [Collection(RedisCollection.Name)]
+[RequiresRedisServer]
 public sealed class RedisLedgerConformanceTests(RedisFixture redis) : GpuLedgerConformanceTests
 {
     protected override string? RedisConnectionString => redis.Server.ConnectionString;

@@ -11,12 +11,25 @@ internal static class RedisAvailability
     public const string ExternalHint =
         "FLEET_TEST_REDIS points at an external Redis, and this test kills, restarts or pauses the server: unset FLEET_TEST_REDIS to run it against a local redis-server.";
 
+    /// <summary>Where redis-server is looked for after PATH, as Fleet.Sdk.Testing's RedisServer does.</summary>
+    public static readonly IReadOnlyList<string> FallbackDirectories = ["/usr/bin", "/usr/local/bin"];
+
     public static bool UsesExternal => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ExternalVariable));
 
-    public static string? Executable =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+    public static string? Executable => FindExecutable(Environment.GetEnvironmentVariable("PATH"), FallbackDirectories);
+
+    /// <summary>Why a test that needs a Redis server is skipped here, or <see langword="null"/> when one can be had.</summary>
+    public static string? SkipReason =>
+        SkipReasonFor(Environment.GetEnvironmentVariable(ExternalVariable), Environment.GetEnvironmentVariable("PATH"), FallbackDirectories);
+
+    /// <summary>The skip decision for given FLEET_TEST_REDIS and PATH values and fallback folders.</summary>
+    public static string? SkipReasonFor(string? external, string? path, IEnumerable<string> fallbacks) =>
+        !string.IsNullOrWhiteSpace(external) || FindExecutable(path, fallbacks) is not null ? null : InstallHint;
+
+    public static string? FindExecutable(string? path, IEnumerable<string> fallbacks) =>
+        (path ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/bin", "/usr/local/bin"])
+            .Concat(fallbacks)
             .Select(dir => Path.Combine(dir, "redis-server"))
             .FirstOrDefault(File.Exists);
 }
@@ -26,9 +39,9 @@ internal sealed class RequiresRedisServerFactAttribute : FactAttribute
 {
     public RequiresRedisServerFactAttribute()
     {
-        if (!RedisAvailability.UsesExternal && RedisAvailability.Executable is null)
+        if (RedisAvailability.SkipReason is { } reason)
         {
-            Skip = RedisAvailability.InstallHint;
+            Skip = reason;
         }
     }
 }
@@ -47,4 +60,13 @@ internal sealed class RequiresLocalRedisServerFactAttribute : FactAttribute
             Skip = RedisAvailability.InstallHint;
         }
     }
+}
+
+/// <summary>
+/// Marks a class of a per-implementation suite (<see cref="SuiteFactAttribute"/>) that runs against
+/// a Redis server: its inherited tests are skipped, saying what to install, without one.
+/// </summary>
+public sealed class RequiresRedisServerAttribute : RequiresAttribute
+{
+    public override string? SkipReason => RedisAvailability.SkipReason;
 }

@@ -177,7 +177,7 @@ public sealed partial class CurveAllowList : IDisposable
                 continue;
             }
 
-            if (name.EndsWith(".key_secret", StringComparison.Ordinal) || name.EndsWith("_secret", StringComparison.Ordinal))
+            if (CurveSecretFiles.IsSecretFileName(name))
             {
                 LogSecretInAllowList(_logger, file);
                 continue;

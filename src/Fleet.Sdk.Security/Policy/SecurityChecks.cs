@@ -16,14 +16,7 @@ internal static partial class SecurityChecks
 
     public static void EnsureSecretFileProtected(string path)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        var mode = File.GetUnixFileMode(path);
-        const UnixFileMode Exposed = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-        if ((mode & Exposed) != 0)
+        if (CurveSecretFiles.IsExposed(path, out var mode))
         {
             throw SecurityErrors.SecretFileExposed(path, mode);
         }

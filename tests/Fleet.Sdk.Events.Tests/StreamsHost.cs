@@ -1,33 +1,10 @@
 using Fleet.Sdk.Config;
-using Fleet.Sdk.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Fleet.Sdk.Events.Tests;
-
-/// <summary>One real redis-server for a test class; each host gets its own fleet name (key prefix) unless told otherwise.</summary>
-public sealed class RedisFixture : IAsyncLifetime
-{
-    public RedisServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (RedisAvailability.UsesExternal || RedisAvailability.Executable is not null)
-        {
-            Server = await RedisServer.StartAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-    }
-}
 
 /// <summary>A host with durable streams on a Redis; disposing it stops the host and removes its folder.</summary>
 internal sealed class StreamsHost : IAsyncDisposable

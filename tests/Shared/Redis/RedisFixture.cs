@@ -1,0 +1,37 @@
+using Fleet.Sdk.Testing;
+
+namespace Fleet.Sdk.Tests;
+
+/// <summary>
+/// One real redis-server (or the FLEET_TEST_REDIS server) for the test classes that share it; each
+/// test uses its own key prefix. Without one, nothing is started and <see cref="Server"/> is
+/// <see langword="null"/>: the tests that need it are skipped by <see cref="RequiresRedisServerFactAttribute"/>
+/// or <see cref="RequiresRedisServerAttribute"/>.
+/// </summary>
+public sealed class RedisFixture : IAsyncLifetime
+{
+    public RedisServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (RedisAvailability.SkipReason is null)
+        {
+            Server = await RedisServer.StartAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The test classes that share one <see cref="RedisFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class RedisCollection : ICollectionFixture<RedisFixture>
+{
+    public const string Name = "redis";
+}
