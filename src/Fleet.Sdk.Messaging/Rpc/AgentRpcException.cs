@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Fleet.Sdk.Messaging;
 
 /// <summary>
@@ -45,6 +47,13 @@ public sealed class AgentRpcException : Exception
 
     /// <summary>Gets the endpoint that failed or replied with the error, if known.</summary>
     public string? Endpoint { get; }
+
+    /// <summary>
+    /// Gets the error reply as the service sent it (<c>{"status":"error",...}</c>, with any fields
+    /// a legacy agent adds), when the call failed because the service replied with an error.
+    /// </summary>
+    /// <value>A standalone copy of the reply, or <see langword="null"/> when no reply came.</value>
+    public JsonElement? Reply { get; internal init; }
 
     /// <summary>Gets a value indicating whether another attempt (on this or another endpoint) may succeed: timeouts, unavailable or overloaded endpoints, refused keys.</summary>
     public bool IsTransient => Code is AgentRpcErrorCodes.Timeout or AgentRpcErrorCodes.Unavailable or AgentRpcErrorCodes.Overloaded or AgentRpcErrorCodes.Refused;
