@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
@@ -24,7 +23,7 @@ internal sealed partial class RpcClientEngine : IDisposable
 
     private readonly ZmqContext _context;
     private readonly EndpointState[] _endpoints;
-    private readonly AgentRpcProtocol _protocol;
+    private readonly RpcShape _shape;
     private readonly string _caller;
     private readonly string _serverKeySetting;
     private readonly ILogger _logger;
@@ -50,7 +49,7 @@ internal sealed partial class RpcClientEngine : IDisposable
     public RpcClientEngine(ZmqContext context, IReadOnlyList<string> endpoints, AgentRpcProtocol protocol, string caller, Action<ZmqSocket>? secure, string serverKeySetting, ILogger logger)
     {
         _context = context;
-        _protocol = protocol;
+        _shape = protocol == AgentRpcProtocol.Fleet ? RpcShape.Fleet : RpcShape.Legacy;
         _caller = caller;
         _serverKeySetting = serverKeySetting;
         _logger = logger;
@@ -145,18 +144,8 @@ internal sealed partial class RpcClientEngine : IDisposable
         }
     }
 
-    private byte[][] BuildFrames(ulong id, byte[] body, TimeSpan attemptTimeout)
-    {
-        if (_protocol == AgentRpcProtocol.Legacy)
-        {
-            // [correlation id][delimiter][JSON]: a REP peer echoes everything up to the delimiter.
-            var correlation = new byte[8];
-            BinaryPrimitives.WriteUInt64BigEndian(correlation, id);
-            return [correlation, [], body];
-        }
-
-        return [[], RpcWire.ProtocolFrame.ToArray(), RpcWire.RequestHeader(id, (long)Math.Ceiling(attemptTimeout.TotalMilliseconds), _caller), body];
-    }
+    private byte[][] BuildFrames(ulong id, byte[] body, TimeSpan attemptTimeout) =>
+        RpcWire.RequestFrames(_shape, id, body, (long)Math.Ceiling(attemptTimeout.TotalMilliseconds), _caller);
 
     private void Run()
     {
@@ -341,33 +330,13 @@ internal sealed partial class RpcClientEngine : IDisposable
 
     private void Deliver(EndpointState endpoint, int count)
     {
-        ulong id;
-        ZmqFrame body;
-        if (_protocol == AgentRpcProtocol.Legacy)
+        if (!RpcWire.TryReadReply(_shape, count, _frames[0].Data, count > 1 ? _frames[1].Data : [], count > 2 ? _frames[2].Data : [], out var id, out var bodyIndex))
         {
-            // [correlation][delimiter][JSON]
-            if (count != 3 || _frames[0].Length != 8 || _frames[1].Length != 0)
-            {
-                LogMalformedReply(_logger, endpoint.Endpoint, count);
-                return;
-            }
-
-            id = BinaryPrimitives.ReadUInt64BigEndian(_frames[0].Data);
-            body = _frames[2];
-        }
-        else
-        {
-            // [delimiter][fleet.rpc/1][header][body]
-            if (count != 4 || _frames[0].Length != 0 || !_frames[1].Data.SequenceEqual(RpcWire.ProtocolFrame) ||
-                !RpcWire.TryReadReplyHeader(_frames[2].Data, out id))
-            {
-                LogMalformedReply(_logger, endpoint.Endpoint, count);
-                return;
-            }
-
-            body = _frames[3];
+            LogMalformedReply(_logger, endpoint.Endpoint, count);
+            return;
         }
 
+        var body = _frames[bodyIndex];
         if (!_pending.Remove(id, out var call))
         {
             Interlocked.Increment(ref _lateReplies);
