@@ -549,31 +549,3 @@ internal static class RpcWire
         return bytes.Length > max ? builder.Append("...").ToString() : builder.ToString();
     }
 }
-
-/// <summary>The two request/reply contracts.</summary>
-internal enum RpcShape
-{
-    /// <summary>One JSON frame after the delimiter.</summary>
-    Legacy,
-
-    /// <summary><c>fleet.rpc/1</c>: protocol, header and body frames.</summary>
-    Fleet,
-}
-
-/// <summary>
-/// What <see cref="RpcWire.ParseRequest(int, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, bool, long)"/> read:
-/// a request (<see cref="Rejection"/> is <see langword="null"/>; the caller owns <see cref="Document"/> and the rented
-/// <see cref="Buffer"/>), or a rejection.
-/// </summary>
-internal readonly record struct RpcParsedRequest(
-    RpcShape Shape, ulong? Id, string? Action, string? Caller, TimeSpan? Budget, JsonDocument? Document, byte[]? Buffer, RpcRejection? Rejection);
-
-/// <summary>A request refused before dispatch, and the error reply it gets, in the protocol it came in.</summary>
-internal sealed record RpcRejection(RpcShape Shape, ulong? Id, string Code, string Message)
-{
-    /// <summary>Gets the reply body: <c>{"status":"error","error":CODE,"message":TEXT}</c>.</summary>
-    public byte[] Body { get; } = RpcWire.ErrorBody(Code, Message);
-
-    /// <summary>Gets the reply's frames after the delimiter: the body alone (legacy), or protocol, header and body (<c>fleet.rpc/1</c>).</summary>
-    public IReadOnlyList<byte[]> ReplyFrames() => [.. RpcWire.ReplyHead(Shape, Id, Code), Body];
-}
