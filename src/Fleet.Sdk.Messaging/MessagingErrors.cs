@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Fleet.Sdk.Security;
 
 namespace Fleet.Sdk.Messaging;
@@ -101,11 +102,16 @@ internal static class MessagingErrors
     public static AgentRpcException ReplyNotJson(string endpoint, Exception cause) =>
         new(AgentRpcErrorCodes.ProtocolError, $"{endpoint}: the reply is not JSON ({cause.Message}).", endpoint, cause);
 
-    public static AgentRpcException ErrorReply(string endpoint, string code, string message) =>
-        new(code, $"{endpoint} replied '{code}': {message}", endpoint);
+    public static AgentRpcException ErrorReply(string endpoint, string code, string message, JsonElement reply) =>
+        new(code, $"{endpoint} replied '{code}': {message}", endpoint) { Reply = reply.Clone() };
 
     public static AgentRpcException EndpointFailed(string endpoint, string code, string description) =>
         new(code, description, endpoint);
+
+    /// <summary>Describes a CURVE server that closed the handshake without a word, again and again (zeromq/libzmq#2705).</summary>
+    public static string RefusedSilently(string endpoint, int closes, string serverKeySetting) =>
+        $"{endpoint}: the server refused this client's key: it closed the connection during the CURVE handshake {closes} times in a row without saying why. " +
+        $"Check that this client's public certificate is in the server's allow-list (its authorized directory), and that {serverKeySetting} is that server's public key.";
 
     // Events.
     public static ArgumentException PublisherWithoutEndpoint() =>

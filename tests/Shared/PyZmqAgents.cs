@@ -50,6 +50,34 @@ internal static class PyZmqAgents
                 sock.send_json({"status": "error", "message": "unknown action: %s" % action})
         """;
 
+    /// <summary>
+    /// A legacy CURVE agent whose own ZAP handler refuses every client so that the client hears
+    /// nothing: its reply is one libzmq cannot pass on, so the server closes the connection without
+    /// an ERROR command, as libzmq sometimes does with a plain refusal (zeromq/libzmq#2705). Prints
+    /// "ZAP" for each key it refuses. argv: certs.
+    /// </summary>
+    public const string SilentlyRefusingRepAgent = """
+        import sys, os, threading, zmq, zmq.auth
+        ctx = zmq.Context()
+        zap = ctx.socket(zmq.REP)
+        zap.bind("inproc://zeromq.zap.01")
+        def refuse():
+            while True:
+                request = zap.recv_multipart()
+                zap.send_multipart([b"1.0", request[1], b"400"])
+                print("ZAP", flush=True)
+        threading.Thread(target=refuse, daemon=True).start()
+        sock = ctx.socket(zmq.REP)
+        pub, sec = zmq.auth.load_certificate(os.path.join(sys.argv[1], "server.key_secret"))
+        sock.curve_secretkey = sec
+        sock.curve_publickey = pub
+        sock.curve_server = True
+        port = sock.bind_to_random_port("tcp://127.0.0.1")
+        print("READY", port, flush=True)
+        while True:
+            sock.send_json(sock.recv_json())
+        """;
+
     /// <summary>A legacy caller: REQ, send_json, recv_json with a 5 s timeout. argv: certs, client name, endpoint, request JSON.</summary>
     public const string ReqCaller = Curve + """
         sock = ctx.socket(zmq.REQ)

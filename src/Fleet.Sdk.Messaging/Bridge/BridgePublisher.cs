@@ -22,7 +22,7 @@ public sealed partial class BridgePublisher : IDisposable
     private readonly ZmqSocket _socket;
     private readonly ZmqSocket _beacons;
     private readonly Dictionary<string, ulong> _sequences = [];
-    private readonly Queue<Entry> _recent = new();
+    private readonly Queue<BridgeRecentEvent> _recent = new();
     private readonly Dictionary<string, (BridgeBeacon Beacon, long HeardAt, int Count)> _bridges = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Thread _thread;
@@ -124,7 +124,7 @@ public sealed partial class BridgePublisher : IDisposable
             _sequences[topic] = ++sequence;
             var header = new byte[EventWire.HeaderLength];
             EventWire.WriteHeader(header, PublisherId, sequence);
-            var entry = new Entry(_clock.ElapsedMilliseconds, topicBytes, header, payload.ToArray());
+            var entry = new BridgeRecentEvent(_clock.ElapsedMilliseconds, topicBytes, header, payload.ToArray());
             _recent.Enqueue(entry);
             Trim(entry.At);
             if (_following is not null)
@@ -294,7 +294,7 @@ public sealed partial class BridgePublisher : IDisposable
         return any;
     }
 
-    private void Send(Entry entry)
+    private void Send(BridgeRecentEvent entry)
     {
         _socket.TrySend(entry.Topic, TimeSpan.Zero, more: true);
         _socket.TrySend(entry.Header, TimeSpan.Zero, more: true);
@@ -329,6 +329,3 @@ public sealed partial class BridgePublisher : IDisposable
     [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Bridge {Bridge} has been silent for {TimeoutMs} ms and no other bridge is active: holding events and voting for a take-over.")]
     private static partial void LogLost(ILogger logger, string bridge, long timeoutMs);
 }
-
-/// <summary>An event a bridge publisher keeps to send again.</summary>
-internal sealed record Entry(long At, byte[] Topic, byte[] Header, byte[] Payload);

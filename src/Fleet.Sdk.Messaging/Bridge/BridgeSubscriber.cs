@@ -22,7 +22,7 @@ public sealed class BridgeSubscriber : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
         BridgePublisher.ThrowIfInvalid(options);
-        _subscriber = new EventSubscriber(context, options.Bridges.Select(b => (b.Backend, b.ServerKey)).ToList(), options.Topics, deduplicate: true, logger);
+        _subscriber = new EventSubscriber(context, options.Bridges.Select(b => (b.Backend, b.ServerKey)).ToList(), options.Topics, deduplicate: true, skipTopicPrefix: BridgeWire.BeaconTopicBytes.ToArray(), logger);
     }
 
     /// <summary>Gets the number of repeated events dropped (resent by publishers after a fail-over).</summary>

@@ -4,43 +4,6 @@ using System.Text.Json.Serialization;
 
 namespace Fleet.Sdk.Messaging;
 
-/// <summary>The roles of the two bridges of a pair.</summary>
-public enum BridgeRole
-{
-    /// <summary>Takes the lead when both start together.</summary>
-    Primary,
-
-    /// <summary>Takes over when the primary is lost.</summary>
-    Backup,
-}
-
-/// <summary>Whether a bridge forwards events.</summary>
-public enum BridgeState
-{
-    /// <summary>Receives, but forwards nothing; ready to take over.</summary>
-    Passive,
-
-    /// <summary>Forwards events from publishers to subscribers.</summary>
-    Active,
-}
-
-/// <summary>What a bridge announces every beacon interval on its subscriber side (topic <c>$fleet.bridge</c>).</summary>
-/// <param name="Name">The bridge's name.</param>
-/// <param name="Role">Its role.</param>
-/// <param name="State">Its state.</param>
-/// <param name="Epoch">Its epoch: raised by every take-over, so the newest active bridge wins any conflict.</param>
-/// <param name="PeerLost">
-/// Whether it has not heard its peer for the peer timeout. An active bridge that cannot hear its peer will never
-/// yield to it, so a peer that hears this yields instead (a one-way link). Absent (older bridges): <see langword="false"/>.
-/// </param>
-internal sealed record BridgeBeacon(string Name, BridgeRole Role, BridgeState State, long Epoch, bool PeerLost = false);
-
-/// <summary>What a bridge client sends every heartbeat interval to every bridge (topic <c>$fleet.bridge.client</c>).</summary>
-/// <param name="Client">The client's id.</param>
-/// <param name="Following">The active bridge it follows, or <see langword="null"/> when it has none: a vote for a take-over.</param>
-/// <param name="Epoch">The epoch of the bridge it follows.</param>
-internal sealed record BridgeClientHeartbeat(string Client, string? Following, long Epoch);
-
 /// <summary>The control topics and their encoding (docs/wire-protocol.md, "Fleet bridge").</summary>
 internal static class BridgeWire
 {

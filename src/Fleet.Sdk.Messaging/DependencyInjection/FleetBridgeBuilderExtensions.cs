@@ -47,31 +47,3 @@ public static class FleetBridgeBuilderExtensions
         return builder;
     }
 }
-
-/// <summary>Starts the bridge with the host and stops it with the host.</summary>
-internal sealed class FleetBridgeHostedService(FleetBridge bridge) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        bridge.Start();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        bridge.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>Validates <see cref="FleetBridgeOptions"/> at start-up, every problem at once.</summary>
-internal sealed class FleetBridgeOptionsValidator : IValidateOptions<FleetBridgeOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FleetBridgeOptions options) => BridgeProblems.ToResult(options.Validate());
-}
-
-/// <summary>Validates <see cref="FleetBridgeClientOptions"/> at start-up, every problem at once.</summary>
-internal sealed class FleetBridgeClientOptionsValidator : IValidateOptions<FleetBridgeClientOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FleetBridgeClientOptions options) => BridgeProblems.ToResult(options.Validate());
-}

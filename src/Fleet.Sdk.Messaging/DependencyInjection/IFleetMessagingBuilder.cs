@@ -8,12 +8,3 @@ public interface IFleetMessagingBuilder
     /// <summary>Gets the services.</summary>
     IServiceCollection Services { get; }
 }
-
-/// <summary>The default <see cref="IFleetMessagingBuilder"/>.</summary>
-internal sealed class FleetMessagingBuilder(IServiceCollection services) : IFleetMessagingBuilder
-{
-    public IServiceCollection Services { get; } = services;
-}
-
-/// <summary>One action registered through <see cref="FleetMessagingBuilderExtensions"/>.</summary>
-internal sealed record RpcHandlerRegistration(string Action, Func<IServiceProvider, AgentRpcHandler> Factory);

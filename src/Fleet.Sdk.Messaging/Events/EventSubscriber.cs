@@ -23,6 +23,7 @@ public sealed partial class EventSubscriber : IDisposable
     private readonly ILogger _logger;
     private readonly LogThrottle _throttle;
     private readonly EventDeduplicator? _duplicates;
+    private readonly byte[]? _skipTopicPrefix;
     private long _missed;
     private long _duplicateCount;
 
@@ -37,6 +38,7 @@ public sealed partial class EventSubscriber : IDisposable
             (options ?? throw new ArgumentNullException(nameof(options))).Endpoints.Select(e => (e, options.ServerKey)).ToList(),
             options.Topics,
             deduplicate: false,
+            skipTopicPrefix: null,
             logger)
     {
     }
@@ -44,10 +46,13 @@ public sealed partial class EventSubscriber : IDisposable
     /// <summary>
     /// Creates a subscriber over endpoints with a server key each. With <paramref name="deduplicate"/>,
     /// repeated <see cref="EventFormat.Fleet"/> events (a publisher resending after a bridge
-    /// fail-over) are dropped instead of reported as gaps, and bridge control topics are skipped.
+    /// fail-over) are dropped instead of reported as gaps. Messages whose topic starts with
+    /// <paramref name="skipTopicPrefix"/> (the control messages of a layer built on events, such as the
+    /// bridge's beacons) are skipped.
     /// </summary>
-    internal EventSubscriber(ZmqContext context, IReadOnlyList<(string Endpoint, string? ServerKey)> endpoints, IEnumerable<string> topics, bool deduplicate, ILogger? logger)
+    internal EventSubscriber(ZmqContext context, IReadOnlyList<(string Endpoint, string? ServerKey)> endpoints, IEnumerable<string> topics, bool deduplicate, byte[]? skipTopicPrefix, ILogger? logger)
     {
+        _skipTopicPrefix = skipTopicPrefix;
         if (endpoints.Count == 0)
         {
             throw MessagingErrors.SubscriberWithoutEndpoint();
@@ -161,7 +166,7 @@ public sealed partial class EventSubscriber : IDisposable
 
     private EventMessage? Parse(int count)
     {
-        if (_duplicates is not null && BridgeWire.IsControl(_frames[0].Data))
+        if (_skipTopicPrefix is not null && _frames[0].Data.StartsWith(_skipTopicPrefix))
         {
             return null;
         }

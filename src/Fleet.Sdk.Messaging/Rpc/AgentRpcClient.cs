@@ -66,7 +66,7 @@ public sealed partial class AgentRpcClient : IDisposable
         }
 
         var caller = context.Options.AgentName ?? MessagingConstants.DefaultAgentName();
-        _engine = new RpcClientEngine(context, Endpoints, options.Protocol, caller, secure, _logger);
+        _engine = new RpcClientEngine(context, Endpoints, options.Protocol, caller, secure, $"{MessagingConstants.SectionName}:Services:{name}:ServerKey", _logger);
         _retry = BuildRetry();
         _circuits = new CircuitBreakerStateProvider[Endpoints.Count];
         _breakers = new ResiliencePipeline<JsonElement>[Endpoints.Count];
@@ -177,7 +177,7 @@ public sealed partial class AgentRpcClient : IDisposable
             var reply = document.RootElement;
             if (RpcWire.TryReadError(reply, out var code, out var message))
             {
-                throw MessagingErrors.ErrorReply(endpoint, code, message);
+                throw MessagingErrors.ErrorReply(endpoint, code, message, reply);
             }
 
             return reply.Clone();

@@ -142,17 +142,13 @@ public sealed partial class AgentRpcServer
 
     private void HandleMessage(int count)
     {
-        var delimiter = -1;
-        for (var i = 1; i < count; i++)
+        Span<int> lengths = stackalloc int[count];
+        for (var i = 0; i < count; i++)
         {
-            if (_frames[i].Length == 0)
-            {
-                delimiter = i;
-                break;
-            }
+            lengths[i] = _frames[i].Length;
         }
 
-        var bodyStart = delimiter < 0 ? 1 : delimiter + 1;
+        var bodyStart = RpcWire.RequestStart(lengths);
         var bodyCount = count - bodyStart;
         var envelope = new byte[bodyStart][];
         for (var i = 0; i < bodyStart; i++)
@@ -292,10 +288,9 @@ public sealed partial class AgentRpcServer
                 router.TrySend(envelope[i], TimeSpan.Zero, more: true);
             }
 
-            if (shape == RpcShape.Fleet)
+            foreach (var frame in RpcWire.ReplyHead(shape, id, errorCode))
             {
-                router.TrySend(RpcWire.ProtocolFrame, TimeSpan.Zero, more: true);
-                router.TrySend(RpcWire.ReplyHeader(id, errorCode), TimeSpan.Zero, more: true);
+                router.TrySend(frame, TimeSpan.Zero, more: true);
             }
 
             router.TrySend(body, TimeSpan.Zero);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
@@ -14,10 +13,19 @@ internal sealed partial class RpcClientEngine : IDisposable
 {
     private const int MaxReplyFrames = 8;
 
+    /// <summary>
+    /// How many CURVE handshakes in a row the server may close without a word before the engine
+    /// calls it a refusal: libzmq sometimes closes a refused client's connection before its ERROR
+    /// command is sent (zeromq/libzmq#2705), and closes it the same way when the client has the
+    /// wrong server key. Once can be an accident; twice in a row is not.
+    /// </summary>
+    private const int SilentClosesMeaningRefusal = 2;
+
     private readonly ZmqContext _context;
     private readonly EndpointState[] _endpoints;
-    private readonly AgentRpcProtocol _protocol;
+    private readonly RpcShape _shape;
     private readonly string _caller;
+    private readonly string _serverKeySetting;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ConcurrentQueue<Command> _commands = new();
@@ -31,11 +39,19 @@ internal sealed partial class RpcClientEngine : IDisposable
     private int _disposed;
     private long _lateReplies;
 
-    public RpcClientEngine(ZmqContext context, IReadOnlyList<string> endpoints, AgentRpcProtocol protocol, string caller, Action<ZmqSocket>? secure, ILogger logger)
+    /// <param name="context">The context the sockets belong to.</param>
+    /// <param name="endpoints">The service's endpoints.</param>
+    /// <param name="protocol">The wire protocol.</param>
+    /// <param name="caller">This agent's name, sent with <c>fleet.rpc/1</c> requests.</param>
+    /// <param name="secure">Makes a socket a CURVE client, or <see langword="null"/> for plaintext.</param>
+    /// <param name="serverKeySetting">Where the caller configured the server's key, named in refusal errors (for example <c>Fleet:Messaging:Services:NAME:ServerKey</c>).</param>
+    /// <param name="logger">The logger.</param>
+    public RpcClientEngine(ZmqContext context, IReadOnlyList<string> endpoints, AgentRpcProtocol protocol, string caller, Action<ZmqSocket>? secure, string serverKeySetting, ILogger logger)
     {
         _context = context;
-        _protocol = protocol;
+        _shape = protocol == AgentRpcProtocol.Fleet ? RpcShape.Fleet : RpcShape.Legacy;
         _caller = caller;
+        _serverKeySetting = serverKeySetting;
         _logger = logger;
         _time = context.TimeProvider;
         _failures = new LogThrottle(_time, TimeSpan.FromMinutes(1));
@@ -128,18 +144,8 @@ internal sealed partial class RpcClientEngine : IDisposable
         }
     }
 
-    private byte[][] BuildFrames(ulong id, byte[] body, TimeSpan attemptTimeout)
-    {
-        if (_protocol == AgentRpcProtocol.Legacy)
-        {
-            // [correlation id][delimiter][JSON]: a REP peer echoes everything up to the delimiter.
-            var correlation = new byte[8];
-            BinaryPrimitives.WriteUInt64BigEndian(correlation, id);
-            return [correlation, [], body];
-        }
-
-        return [[], RpcWire.ProtocolFrame.ToArray(), RpcWire.RequestHeader(id, (long)Math.Ceiling(attemptTimeout.TotalMilliseconds), _caller), body];
-    }
+    private byte[][] BuildFrames(ulong id, byte[] body, TimeSpan attemptTimeout) =>
+        RpcWire.RequestFrames(_shape, id, body, (long)Math.Ceiling(attemptTimeout.TotalMilliseconds), _caller);
 
     private void Run()
     {
@@ -324,33 +330,13 @@ internal sealed partial class RpcClientEngine : IDisposable
 
     private void Deliver(EndpointState endpoint, int count)
     {
-        ulong id;
-        ZmqFrame body;
-        if (_protocol == AgentRpcProtocol.Legacy)
+        if (!RpcWire.TryReadReply(_shape, count, _frames[0].Data, count > 1 ? _frames[1].Data : [], count > 2 ? _frames[2].Data : [], out var id, out var bodyIndex))
         {
-            // [correlation][delimiter][JSON]
-            if (count != 3 || _frames[0].Length != 8 || _frames[1].Length != 0)
-            {
-                LogMalformedReply(_logger, endpoint.Endpoint, count);
-                return;
-            }
-
-            id = BinaryPrimitives.ReadUInt64BigEndian(_frames[0].Data);
-            body = _frames[2];
-        }
-        else
-        {
-            // [delimiter][fleet.rpc/1][header][body]
-            if (count != 4 || _frames[0].Length != 0 || !_frames[1].Data.SequenceEqual(RpcWire.ProtocolFrame) ||
-                !RpcWire.TryReadReplyHeader(_frames[2].Data, out id))
-            {
-                LogMalformedReply(_logger, endpoint.Endpoint, count);
-                return;
-            }
-
-            body = _frames[3];
+            LogMalformedReply(_logger, endpoint.Endpoint, count);
+            return;
         }
 
+        var body = _frames[bodyIndex];
         if (!_pending.Remove(id, out var call))
         {
             Interlocked.Increment(ref _lateReplies);
@@ -370,6 +356,7 @@ internal sealed partial class RpcClientEngine : IDisposable
             {
                 case ZmqMonitorEvents.HandshakeSucceeded:
                     endpoint.Connected = true;
+                    endpoint.SilentCloses = 0;
                     break;
                 case ZmqMonitorEvents.Disconnected:
                     endpoint.Connected = false;
@@ -388,11 +375,26 @@ internal sealed partial class RpcClientEngine : IDisposable
 
                     break;
                 case ZmqMonitorEvents.ConnectRetried:
-                    FailQueued(endpoint, AgentRpcErrorCodes.Unavailable, $"{endpoint.Endpoint}: cannot connect (refused or unreachable); libzmq keeps retrying.");
+                    FailQueued(endpoint, AgentRpcErrorCodes.Unavailable, $"{endpoint.Endpoint}: cannot connect: the connection was refused or the host is unreachable (is the agent running, on that port?); libzmq keeps retrying.");
+                    break;
+                case ZmqMonitorEvents.HandshakeFailedNoDetail when endpoint.UsesCurve && monitorEvent.Value != LibZmq.EAGAIN:
+                    // The server closed the connection during the CURVE handshake without saying why (not a handshake
+                    // timeout, which a frozen server gives too): the first time, the calls wait for libzmq's reconnection.
+                    if (++endpoint.SilentCloses >= SilentClosesMeaningRefusal)
+                    {
+                        Refuse(endpoint, $"{endpoint.Endpoint}:silent", MessagingErrors.RefusedSilently(endpoint.Endpoint, endpoint.SilentCloses, _serverKeySetting));
+                    }
+
                     break;
                 case ZmqMonitorEvents.HandshakeFailedAuth or ZmqMonitorEvents.HandshakeFailedProtocol or ZmqMonitorEvents.HandshakeFailedNoDetail:
                     var description = monitorEvent.Describe();
                     var code = monitorEvent.Event == ZmqMonitorEvents.HandshakeFailedNoDetail ? AgentRpcErrorCodes.Unavailable : AgentRpcErrorCodes.Refused;
+                    if (code == AgentRpcErrorCodes.Refused && monitorEvent.Event == ZmqMonitorEvents.HandshakeFailedAuth)
+                    {
+                        Refuse(endpoint, $"{endpoint.Endpoint}:{monitorEvent.Event}", description);
+                        break;
+                    }
+
                     if (_failures.ShouldLog($"{endpoint.Endpoint}:{monitorEvent.Event}", out var suppressed))
                     {
                         LogHandshakeFailed(_logger, description, suppressed);
@@ -400,15 +402,24 @@ internal sealed partial class RpcClientEngine : IDisposable
 
                     FailQueued(endpoint, code, description);
                     FailSent(endpoint, code, description);
-                    if (monitorEvent.Event == ZmqMonitorEvents.HandshakeFailedAuth)
-                    {
-                        endpoint.Refusal = description;
-                        endpoint.RefusedAt = _time.GetTimestamp();
-                    }
 
                     break;
             }
         }
+    }
+
+    /// <summary>Fails the endpoint's calls with a refusal, and the next ones too until a reconnection is due.</summary>
+    private void Refuse(EndpointState endpoint, string throttleKey, string description)
+    {
+        if (_failures.ShouldLog(throttleKey, out var suppressed))
+        {
+            LogHandshakeFailed(_logger, description, suppressed);
+        }
+
+        FailQueued(endpoint, AgentRpcErrorCodes.Refused, description);
+        FailSent(endpoint, AgentRpcErrorCodes.Refused, description);
+        endpoint.Refusal = description;
+        endpoint.RefusedAt = _time.GetTimestamp();
     }
 
     private void FailQueued(EndpointState endpoint, string code, string message)
@@ -463,6 +474,7 @@ internal sealed partial class RpcClientEngine : IDisposable
             Endpoint = endpoint;
             Socket = socket;
             Monitor = monitor;
+            UsesCurve = socket.UsesCurve;
         }
 
         public string Endpoint { get; }
@@ -470,6 +482,12 @@ internal sealed partial class RpcClientEngine : IDisposable
         public ZmqSocket Socket { get; }
 
         public ZmqMonitor Monitor { get; }
+
+        /// <summary>Gets a value indicating whether the socket is a CURVE client.</summary>
+        public bool UsesCurve { get; }
+
+        /// <summary>Gets or sets how many CURVE handshakes in a row the server closed without a word.</summary>
+        public int SilentCloses { get; set; }
 
         public Queue<Call> Outbox { get; } = new();
 
@@ -518,6 +536,7 @@ internal sealed partial class RpcClientEngine : IDisposable
         public void Reconnect()
         {
             Refusal = null;
+            SilentCloses = 0;
             Renew();
         }
 

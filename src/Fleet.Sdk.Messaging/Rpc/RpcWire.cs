@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -27,6 +28,88 @@ internal static class RpcWire
 
     /// <summary>Gets what every version's protocol frame starts with.</summary>
     public static ReadOnlySpan<byte> ProtocolPrefix => "fleet.rpc/"u8;
+
+    /// <summary>The frames of a legacy reply the client accepts: correlation id, delimiter, body.</summary>
+    public const int LegacyReplyFrames = 3;
+
+    /// <summary>The frames of a <c>fleet.rpc/1</c> reply the client accepts: delimiter, protocol, header, body.</summary>
+    public const int FleetReplyFrames = 4;
+
+    private static readonly byte[] ProtocolFrameBytes = "fleet.rpc/1"u8.ToArray();
+
+    /// <summary>
+    /// Builds a client's request, as its DEALER sends it: <c>[correlation id][delimiter][JSON]</c>
+    /// (legacy: a REP peer echoes everything up to the delimiter), or
+    /// <c>[delimiter][fleet.rpc/1][header][JSON]</c>.
+    /// </summary>
+    /// <param name="shape">The protocol.</param>
+    /// <param name="id">The correlation id.</param>
+    /// <param name="body">The request's JSON.</param>
+    /// <param name="timeoutMilliseconds">The deadline sent with a <c>fleet.rpc/1</c> request.</param>
+    /// <param name="caller">The calling agent's name, sent with a <c>fleet.rpc/1</c> request.</param>
+    /// <returns>The frames.</returns>
+    public static byte[][] RequestFrames(RpcShape shape, ulong id, byte[] body, long timeoutMilliseconds, string caller)
+    {
+        if (shape == RpcShape.Legacy)
+        {
+            var correlation = new byte[sizeof(ulong)];
+            BinaryPrimitives.WriteUInt64BigEndian(correlation, id);
+            return [correlation, [], body];
+        }
+
+        return [[], ProtocolFrameBytes, RequestHeader(id, timeoutMilliseconds, caller), body];
+    }
+
+    /// <summary>
+    /// Reads the correlation id of a reply as a client's DEALER receives it (<see cref="RequestFrames"/> echoed back).
+    /// </summary>
+    /// <param name="shape">The protocol the request was sent in.</param>
+    /// <param name="frameCount">How many frames the reply has.</param>
+    /// <param name="first">The first frame (the legacy correlation id, or the delimiter).</param>
+    /// <param name="second">The second (the legacy delimiter, or the protocol frame).</param>
+    /// <param name="third">The third (the <c>fleet.rpc/1</c> header), or anything for legacy.</param>
+    /// <param name="id">The correlation id.</param>
+    /// <param name="bodyIndex">The index of the body frame.</param>
+    /// <returns><see langword="false"/> when the reply is malformed.</returns>
+    public static bool TryReadReply(RpcShape shape, int frameCount, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, out ulong id, out int bodyIndex)
+    {
+        if (shape == RpcShape.Legacy)
+        {
+            bodyIndex = LegacyReplyFrames - 1;
+            id = 0;
+            if (frameCount != LegacyReplyFrames || first.Length != sizeof(ulong) || second.Length != 0)
+            {
+                return false;
+            }
+
+            id = BinaryPrimitives.ReadUInt64BigEndian(first);
+            return true;
+        }
+
+        bodyIndex = FleetReplyFrames - 1;
+        id = 0;
+        return frameCount == FleetReplyFrames && first.Length == 0 && second.SequenceEqual(ProtocolFrame) && TryReadReplyHeader(third, out id);
+    }
+
+    /// <summary>
+    /// Finds where a request starts in a message a ROUTER received: after the first empty frame
+    /// (the delimiter) that follows the routing id, or right after the routing id when there is none.
+    /// </summary>
+    /// <param name="frameLengths">The length of every frame of the message, the routing id first.</param>
+    /// <returns>The index of the request's first frame; the frames before it are the envelope echoed in the reply.</returns>
+    public static int RequestStart(ReadOnlySpan<int> frameLengths)
+    {
+        var delimiter = frameLengths.Length > 1 ? frameLengths[1..].IndexOf(0) : -1;
+        return delimiter < 0 ? 1 : delimiter + 2;
+    }
+
+    /// <summary>The frames a server sends between the envelope and the body of a reply: none (legacy), or protocol and header.</summary>
+    /// <param name="shape">The protocol the request came in.</param>
+    /// <param name="id">The request's correlation id, if it was readable.</param>
+    /// <param name="errorCode">The error code, or <see langword="null"/> for a successful reply.</param>
+    /// <returns>The frames.</returns>
+    public static byte[][] ReplyHead(RpcShape shape, ulong? id, string? errorCode) =>
+        shape == RpcShape.Fleet ? [ProtocolFrameBytes, ReplyHeader(id, errorCode)] : [];
 
     public static byte[] RequestHeader(ulong id, long timeoutMilliseconds, string caller)
     {
@@ -465,33 +548,4 @@ internal static class RpcWire
 
         return bytes.Length > max ? builder.Append("...").ToString() : builder.ToString();
     }
-}
-
-/// <summary>The two request/reply contracts.</summary>
-internal enum RpcShape
-{
-    /// <summary>One JSON frame after the delimiter.</summary>
-    Legacy,
-
-    /// <summary><c>fleet.rpc/1</c>: protocol, header and body frames.</summary>
-    Fleet,
-}
-
-/// <summary>
-/// What <see cref="RpcWire.ParseRequest(int, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, bool, long)"/> read:
-/// a request (<see cref="Rejection"/> is <see langword="null"/>; the caller owns <see cref="Document"/> and the rented
-/// <see cref="Buffer"/>), or a rejection.
-/// </summary>
-internal readonly record struct RpcParsedRequest(
-    RpcShape Shape, ulong? Id, string? Action, string? Caller, TimeSpan? Budget, JsonDocument? Document, byte[]? Buffer, RpcRejection? Rejection);
-
-/// <summary>A request refused before dispatch, and the error reply it gets, in the protocol it came in.</summary>
-internal sealed record RpcRejection(RpcShape Shape, ulong? Id, string Code, string Message)
-{
-    /// <summary>Gets the reply body: <c>{"status":"error","error":CODE,"message":TEXT}</c>.</summary>
-    public byte[] Body { get; } = RpcWire.ErrorBody(Code, Message);
-
-    /// <summary>Gets the reply's frames after the delimiter: the body alone (legacy), or protocol, header and body (<c>fleet.rpc/1</c>).</summary>
-    public IReadOnlyList<byte[]> ReplyFrames() =>
-        Shape == RpcShape.Fleet ? [RpcWire.ProtocolFrame.ToArray(), RpcWire.ReplyHeader(Id, Code), Body] : [Body];
 }

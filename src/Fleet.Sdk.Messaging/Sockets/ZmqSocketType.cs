@@ -36,17 +36,3 @@ public enum ZmqSocketType
     /// <summary>A subscriber that sends subscriptions as messages.</summary>
     XSub = LibZmq.XSUB,
 }
-
-/// <summary>What a poll waits for.</summary>
-[Flags]
-public enum ZmqPollEvents : short
-{
-    /// <summary>Nothing.</summary>
-    None = 0,
-
-    /// <summary>A message can be received without blocking.</summary>
-    In = LibZmq.ZMQ_POLLIN,
-
-    /// <summary>A message can be sent without blocking.</summary>
-    Out = LibZmq.ZMQ_POLLOUT,
-}

@@ -117,6 +117,29 @@ public sealed class PyZmqInteropTests : IDisposable
     }
 
     [PyZmqFact]
+    public async Task FleetClient_PyZmqZapRefusalOnlyClosesTheConnection_FailsFastAsRefusedNamingServerKeyAndAllowList()
+    {
+        // libzmq#2705: a refusal that reaches the client only as a closed connection, again and again.
+        var certificates = await CreatePyZmqCertificatesAsync();
+        var agent = PythonProcess.Start(PyZmqAgents.SilentlyRefusingRepAgent, certificates);
+        _owned.Add(agent);
+        var endpoint = await ReadyEndpointAsync(agent);
+        var context = new ZmqContext(security: SecurityFor(certificates, "client"));
+        _owned.Add(context);
+        using var client = new AgentRpcClient(context, new AgentRpcClientOptions { Endpoints = { endpoint }, ServerKey = "server", Timeout = TimeSpan.FromSeconds(20) });
+        var watch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<AgentRpcException>(() => client.CallAsync("health_check"));
+
+        Assert.Equal(AgentRpcErrorCodes.Refused, error.Code);
+        Assert.Contains("the server refused this client's key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("allow-list", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Fleet:Messaging:Services:service:ServerKey", error.Message, StringComparison.Ordinal);
+        Assert.Equal("ZAP", await agent.ReadLineAsync());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}, not failing fast before the 20 s deadline");
+    }
+
+    [PyZmqFact]
     public async Task FleetClient_PyZmqAgentFrozenWithSigstop_CallFailsAtItsDeadline()
     {
         using var agent = PythonProcess.Start(PyZmqAgents.RepAgent, "-");
