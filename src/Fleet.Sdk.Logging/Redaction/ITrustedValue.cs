@@ -1,5 +1,3 @@
-using Serilog.Events;
-
 namespace Fleet.Sdk.Logging;
 
 /// <summary>
@@ -9,9 +7,3 @@ namespace Fleet.Sdk.Logging;
 /// unmarked value and is scanned as usual.
 /// </summary>
 internal interface ITrustedValue;
-
-/// <summary>A scalar the pipeline made itself.</summary>
-internal sealed class TrustedScalarValue(object? value) : ScalarValue(value), ITrustedValue;
-
-/// <summary>A structure the pipeline made itself.</summary>
-internal sealed class TrustedStructureValue(IEnumerable<LogEventProperty> properties) : StructureValue(properties), ITrustedValue;

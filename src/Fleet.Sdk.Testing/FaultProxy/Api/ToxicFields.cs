@@ -2,18 +2,6 @@ using System.Text.Json;
 
 namespace Fleet.Sdk.Testing;
 
-/// <summary>The fields of a proxy in a request body; each starts at its default or current value.</summary>
-internal sealed class ProxyFields
-{
-    public string? Name { get; set; }
-
-    public string? Listen { get; set; }
-
-    public string? Upstream { get; set; }
-
-    public bool? Enabled { get; set; }
-}
-
 /// <summary>The fields of a toxic in a create request, with Toxiproxy's defaults.</summary>
 internal sealed class ToxicFields
 {

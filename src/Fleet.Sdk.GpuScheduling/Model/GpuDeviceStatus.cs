@@ -29,34 +29,3 @@ public sealed record GpuDeviceStatus(
     /// <summary>Gets a value indicating whether more VRAM is in use than is reserved (a workload uses more than it leased, or something runs without a lease).</summary>
     public bool UnderMemoryPressure => UsedMib is { } used && used > ReservedMib;
 }
-
-/// <summary>A lease as the ledger holds it.</summary>
-/// <param name="LeaseId">The lease.</param>
-/// <param name="Workload">The workload.</param>
-/// <param name="Variant">The variant.</param>
-/// <param name="Holder">Who holds it (machine, process).</param>
-/// <param name="VramMib">The VRAM reserved, in MiB.</param>
-/// <param name="Priority">The priority.</param>
-/// <param name="State">Live, being revoked, or waiting for a preemption to complete.</param>
-/// <param name="FencingToken">The fencing token (0 while pending).</param>
-/// <param name="ExpiresAt">When it expires without a renewal (ledger clock).</param>
-public sealed record GpuLeaseInfo(string LeaseId, string Workload, string Variant, string Holder, long VramMib, int Priority, GpuLeaseState State, long FencingToken, DateTimeOffset ExpiresAt);
-
-/// <summary>The states of a lease.</summary>
-public enum GpuLeaseState
-{
-    /// <summary>Live and renewed by its holder.</summary>
-    Active,
-
-    /// <summary>Preempted: the holder has until its grace deadline to unload; it is not renewed.</summary>
-    Revoking,
-
-    /// <summary>Reserved for a preempting request while the evicted leases drain; not usable yet.</summary>
-    Pending,
-
-    /// <summary>Expired, evicted or refused: the holder must stop using the GPU.</summary>
-    Lost,
-
-    /// <summary>Released by its holder.</summary>
-    Released,
-}
