@@ -5,8 +5,10 @@ namespace Fleet.Sdk.Architecture.Tests;
 /// <summary>
 /// No package has an import loop between its own folders (issue 19): if folder A names a type of
 /// folder B, nothing in B may lead back to A. The package root counts as a folder like the others,
-/// named "(root)": root files (the errors factory, the package's constants) may be used by every
-/// folder, but then they must not use any folder back.
+/// named "(root)". Since every folder uses the root's leaf pieces (the options, the internal constants,
+/// the errors factory and the package's exceptions), a root file that used a folder would close a
+/// loop: the SDK packages keep their facades in folders and the root at the bottom (Fleet.Cli keeps
+/// its command tree at the root, above its folders, and their shared pieces in Common).
 /// </summary>
 public sealed class FolderLoopTests
 {
@@ -17,9 +19,7 @@ public sealed class FolderLoopTests
     private static readonly HashSet<string> KnownViolations = new(StringComparer.Ordinal)
     {
         // Fleet.Sdk.Messaging: the RPC stream of issue 19 removes these loops.
-        // Fleet.Sdk.Config: fixed after issue 15's work on the package lands.
-        "Fleet.Cli: (root) -> Messaging",
-        "Fleet.Cli: Messaging -> (root)",
+        // Fleet.Sdk.Config: fixed once issue 15's work on the package lands.
         "Fleet.Sdk.Config: Configuration -> Documents",
         "Fleet.Sdk.Config: Configuration -> Environment",
         "Fleet.Sdk.Config: Configuration -> Loading",
@@ -65,73 +65,6 @@ public sealed class FolderLoopTests
         "Fleet.Sdk.Messaging: Sockets -> Curve",
         "Fleet.Sdk.Messaging: Sockets -> Native",
 
-        // The other packages: removed by the structure stream of issue 19, one package per commit.
-        "Fleet.Cli: (root) -> Chaos",
-        "Fleet.Cli: (root) -> Config",
-        "Fleet.Cli: (root) -> Discovery",
-        "Fleet.Cli: (root) -> Gpu",
-        "Fleet.Cli: (root) -> Keys",
-        "Fleet.Cli: Chaos -> (root)",
-        "Fleet.Cli: Config -> (root)",
-        "Fleet.Cli: Discovery -> (root)",
-        "Fleet.Cli: Gpu -> (root)",
-        "Fleet.Cli: Gpu -> Discovery",
-        "Fleet.Cli: Keys -> (root)",
-        "Fleet.Sdk.Discovery: (root) -> Redis",
-        "Fleet.Sdk.Discovery: Diagnostics -> (root)",
-        "Fleet.Sdk.Discovery: Diagnostics -> Redis",
-        "Fleet.Sdk.Discovery: Diagnostics -> Registration",
-        "Fleet.Sdk.Discovery: Diagnostics -> Resolution",
-        "Fleet.Sdk.Discovery: InMemory -> Redis",
-        "Fleet.Sdk.Discovery: Redis -> Diagnostics",
-        "Fleet.Sdk.Discovery: Registration -> (root)",
-        "Fleet.Sdk.Discovery: Registration -> Redis",
-        "Fleet.Sdk.Discovery: Resolution -> (root)",
-        "Fleet.Sdk.Discovery: Resolution -> Diagnostics",
-        "Fleet.Sdk.Discovery: Resolution -> InMemory",
-        "Fleet.Sdk.Discovery: Resolution -> Static",
-        "Fleet.Sdk.Discovery: Static -> InMemory",
-        "Fleet.Sdk.Discovery: Static -> Redis",
-        "Fleet.Sdk.GpuScheduling: Diagnostics -> Ledger",
-        "Fleet.Sdk.GpuScheduling: Diagnostics -> Model",
-        "Fleet.Sdk.GpuScheduling: Inventory -> Ledger",
-        "Fleet.Sdk.GpuScheduling: Ledger -> Model",
-        "Fleet.Sdk.GpuScheduling: Model -> Scheduling",
-        "Fleet.Sdk.GpuScheduling: Placement -> Inventory",
-        "Fleet.Sdk.GpuScheduling: Placement -> Ledger",
-        "Fleet.Sdk.GpuScheduling: Placement -> Model",
-        "Fleet.Sdk.GpuScheduling: Scheduling -> Diagnostics",
-        "Fleet.Sdk.GpuScheduling: Scheduling -> Inventory",
-        "Fleet.Sdk.GpuScheduling: Scheduling -> Ledger",
-        "Fleet.Sdk.GpuScheduling: Scheduling -> Model",
-        "Fleet.Sdk.GpuScheduling: Scheduling -> Placement",
-        "Fleet.Sdk.Hosting: Health -> Lifecycle",
-        "Fleet.Sdk.Hosting: Http -> Health",
-        "Fleet.Sdk.Hosting: Http -> Lifecycle",
-        "Fleet.Sdk.Hosting: Http -> Metrics",
-        "Fleet.Sdk.Hosting: Lifecycle -> Http",
-        "Fleet.Sdk.Hosting: Lifecycle -> Metrics",
-        "Fleet.Sdk.Hosting: Metrics -> Lifecycle",
-        "Fleet.Sdk.Logging: Files -> Pipeline",
-        "Fleet.Sdk.Logging: Levels -> Pipeline",
-        "Fleet.Sdk.Logging: Pipeline -> Files",
-        "Fleet.Sdk.Logging: Pipeline -> Levels",
-        "Fleet.Sdk.Security: (root) -> AllowList",
-        "Fleet.Sdk.Security: (root) -> Certificates",
-        "Fleet.Sdk.Security: (root) -> Policy",
-        "Fleet.Sdk.Security: (root) -> Secrets",
-        "Fleet.Sdk.Security: AllowList -> (root)",
-        "Fleet.Sdk.Security: AllowList -> Certificates",
-        "Fleet.Sdk.Security: Certificates -> (root)",
-        "Fleet.Sdk.Security: Policy -> (root)",
-        "Fleet.Sdk.Security: Policy -> Secrets",
-        "Fleet.Sdk.Security: Secrets -> (root)",
-        "Fleet.Sdk.Security: Secrets -> Policy",
-        "Fleet.Sdk.Testing: (root) -> Client",
-        "Fleet.Sdk.Testing: (root) -> FaultProxy",
-        "Fleet.Sdk.Testing: Client -> (root)",
-        "Fleet.Sdk.Testing: Client -> FaultProxy",
-        "Fleet.Sdk.Testing: FaultProxy -> (root)",
     };
 
     public static TheoryData<string> Packages() => new(PackageSources.PackageNames());

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 
-namespace Fleet.Cli.Discovery;
+namespace Fleet.Cli;
 
 /// <summary>The options of every command that talks to the fleet's Redis (<c>discovery</c>, <c>gpu</c>): where, which fleet, the password file, the timeout, and the output format.</summary>
 internal sealed class RedisCliOptions(string redisDescription)
