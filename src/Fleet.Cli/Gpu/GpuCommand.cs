@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Fleet.Cli.Discovery;
 using Fleet.Sdk.Config;
 using Fleet.Sdk.Discovery;
 using Fleet.Sdk.GpuScheduling;

@@ -190,16 +190,3 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar, IAsyncDispos
         }
     }
 }
-
-/// <summary>The registrar's state for the health check.</summary>
-/// <param name="Registrations">How many instances this process keeps registered.</param>
-/// <param name="Failing">Those whose last registration or heartbeat failed.</param>
-/// <param name="Ttl">The registrations' TTL (<c>Fleet:Discovery:Ttl</c>).</param>
-internal sealed record RegistrarStatus(int Registrations, IReadOnlyList<FailingRegistration> Failing, TimeSpan Ttl);
-
-/// <summary>A registration whose last attempt failed.</summary>
-/// <param name="Instance">The instance, as text.</param>
-/// <param name="Error">Why the last attempt failed.</param>
-/// <param name="LastSuccess">When the registry last held a fresh heartbeat, if ever.</param>
-/// <param name="TtlLapsed">Whether the TTL has passed since then: the registry has dropped it, and other agents no longer see it.</param>
-internal sealed record FailingRegistration(string Instance, string? Error, DateTimeOffset? LastSuccess, bool TtlLapsed);

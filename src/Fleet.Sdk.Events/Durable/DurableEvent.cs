@@ -10,9 +10,3 @@ public sealed record DurableEvent(string Stream, string Id, string Payload, long
     /// <summary>Gets a value indicating whether an earlier delivery was not acknowledged, so the work may have been partly done before.</summary>
     public bool IsRedelivery => DeliveryCount > 1;
 }
-
-/// <summary>What a stream holds for one consumer group.</summary>
-/// <param name="Length">Events in the stream.</param>
-/// <param name="Pending">Events the group delivered and has not had acknowledged yet.</param>
-/// <param name="Consumers">Consumers the group has seen.</param>
-public sealed record DurableStreamInfo(long Length, long Pending, long Consumers);

@@ -44,11 +44,3 @@ internal sealed class DurableStreamOptionsValidator : IValidateOptions<DurableSt
         }
     }
 }
-
-/// <summary>Names shared by the durable stream types.</summary>
-internal static class DurableStreamConstants
-{
-    public const string SectionName = "Fleet:Events:Durable";
-    public const string MeterName = "Fleet.Sdk.Events";
-    public const string PayloadField = "p";
-}

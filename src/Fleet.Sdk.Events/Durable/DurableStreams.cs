@@ -5,16 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fleet.Sdk.Events;
 
-/// <summary>Opens durable streams.</summary>
-public interface IDurableStreams
-{
-    /// <summary>Opens the stream <paramref name="name"/>; it is created in Redis by its first append or its first consumer.</summary>
-    /// <param name="name">1 to 100 characters among letters, digits, <c>.</c>, <c>_</c> and <c>-</c>, for example <c>gpu.leases</c>.</param>
-    /// <returns>The stream.</returns>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid name.</exception>
-    DurableStream Open(string name);
-}
-
 /// <summary>
 /// Durable streams on the fleet's Redis (Redis Streams): appends are idempotent and retried while
 /// Redis is away, consumer groups share a stream's events, and an event a consumer did not
@@ -65,17 +55,5 @@ public sealed class DurableStreams : IDurableStreams
     {
         DurableStreamNames.Validate(name, "stream name", nameof(name));
         return new DurableStream(this, name);
-    }
-}
-
-/// <summary>Checks the names of streams, groups and consumers, which become parts of Redis keys.</summary>
-internal static class DurableStreamNames
-{
-    public static void Validate(string? name, string what, string parameter)
-    {
-        if (string.IsNullOrEmpty(name) || name.Length > 100 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-        {
-            throw new ArgumentException($"'{name}' is not a valid {what}: use 1 to 100 characters among letters, digits, '.', '_' and '-', for example 'gpu.leases'.", parameter);
-        }
     }
 }

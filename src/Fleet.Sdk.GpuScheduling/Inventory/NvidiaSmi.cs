@@ -3,9 +3,6 @@ using System.Globalization;
 
 namespace Fleet.Sdk.GpuScheduling;
 
-/// <summary>One GPU as nvidia-smi reports it.</summary>
-internal sealed record NvidiaSmiGpu(int Index, string Uuid, string Name, long TotalMib, long UsedMib);
-
 /// <summary>
 /// Reads live figures from <c>nvidia-smi --query-gpu=index,uuid,name,memory.total,memory.used
 /// --format=csv,noheader,nounits</c>. No nvidia-smi (no GPU, no driver) is normal: no figures.

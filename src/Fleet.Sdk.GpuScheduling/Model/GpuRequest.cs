@@ -21,25 +21,3 @@ public sealed record GpuRequest(string Workload, long VramMib, int Priority = 0,
     /// <returns>The variants.</returns>
     public IReadOnlyList<GpuVariant> Variants() => [new GpuVariant(Variant, VramMib), .. Fallbacks];
 }
-
-/// <summary>One way to run a workload and the VRAM it needs.</summary>
-/// <param name="Name">The variant, for example <c>int8</c>.</param>
-/// <param name="VramMib">The VRAM it needs, in MiB.</param>
-public sealed record GpuVariant(string Name, long VramMib);
-
-/// <summary>Placement rules of a <see cref="GpuRequest"/>.</summary>
-public sealed record GpuPlacementRules
-{
-    /// <summary>Gets the only machine the workload may run on, or <see langword="null"/>.</summary>
-    public string? RequiredMachine { get; init; }
-
-    /// <summary>Gets the machine preferred when several fit, or <see langword="null"/>.</summary>
-    public string? PreferredMachine { get; init; }
-
-    /// <summary>Gets workloads this one must not share a machine with (anti-affinity).</summary>
-    public IReadOnlyList<string> AvoidWorkloads { get; init; } = [];
-
-    /// <summary>Gets a value indicating whether the request may evict lower-priority leases when it fits nowhere.</summary>
-    /// <value>The default value is <see langword="true"/>.</value>
-    public bool AllowPreemption { get; init; } = true;
-}

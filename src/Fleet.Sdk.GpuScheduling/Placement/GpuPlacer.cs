@@ -1,23 +1,5 @@
 namespace Fleet.Sdk.GpuScheduling;
 
-/// <summary>A GPU as placement sees it: the device, whether its machine is live, and its ledger entries.</summary>
-internal sealed record PlacementGpu(GpuDevice Device, bool Live, IReadOnlyList<LedgerEntry> Entries)
-{
-    public long ReservedMib => Entries.Sum(e => e.VramMib);
-
-    public long FreeMib => Math.Max(0, Device.LeasableMib - ReservedMib);
-}
-
-internal enum PlacementKind
-{
-    Place,
-    Preempt,
-    NoFit,
-}
-
-/// <summary>Where a request goes: a GPU and variant (evicting <see cref="Victims"/> first for a preemption), or why nowhere.</summary>
-internal sealed record PlacementDecision(PlacementKind Kind, PlacementGpu? Gpu, GpuVariant? Variant, IReadOnlyList<LedgerEntry> Victims, string? Reason, IReadOnlyList<GpuCandidate> Candidates);
-
 /// <summary>
 /// Pure placement: best fit over live machines. Variants are tried in order; the first that fits
 /// anywhere without eviction wins, on the preferred machine when it fits there, otherwise on the GPU

@@ -287,17 +287,3 @@ internal sealed class FleetJsonFormatter(int maxFieldLength) : ITextFormatter
         }
     }
 }
-
-/// <summary>Level names shared with Python's logging module.</summary>
-internal static class LevelNames
-{
-    public static string Python(LogEventLevel level) => level switch
-    {
-        LogEventLevel.Verbose => "TRACE",
-        LogEventLevel.Debug => "DEBUG",
-        LogEventLevel.Information => "INFO",
-        LogEventLevel.Warning => "WARNING",
-        LogEventLevel.Error => "ERROR",
-        _ => "CRITICAL",
-    };
-}

@@ -193,12 +193,3 @@ internal static class FleetPathResolver
         return true;
     }
 }
-
-/// <summary>The outcome of <see cref="FleetPathResolver.Resolve"/>.</summary>
-internal sealed record FleetPathResolution(
-    IReadOnlyList<FleetPathInfo> Locations,
-    IReadOnlyList<string> Problems,
-    IReadOnlyList<LegacyAliasUse> LegacyAliasUses);
-
-/// <summary>A location that was set through a legacy environment variable name.</summary>
-internal sealed record LegacyAliasUse(string Location, string LegacyName, string CanonicalName);

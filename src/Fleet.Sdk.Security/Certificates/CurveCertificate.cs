@@ -215,8 +215,3 @@ public sealed class CurveCertificate
 
     private static string? FirstExisting(params string[] candidates) => candidates.FirstOrDefault(File.Exists);
 }
-
-/// <summary>The files <see cref="CurveCertificate.Save"/> wrote.</summary>
-/// <param name="PublicPath">The public certificate.</param>
-/// <param name="SecretPath">The secret certificate, or <see langword="null"/> when only a public one was written.</param>
-public sealed record CurveCertificateFiles(string PublicPath, string? SecretPath);

@@ -84,10 +84,3 @@ internal sealed partial class FleetSecurityOptionsValidator(
         Message = "Environment variable {Variable} is ignored: Fleet.Sdk reads CURVE keys from certificate files (Fleet:Security:CertificateName). Unset it so it does not leak through the process environment.")]
     private static partial void LogLegacyKeyVariableIgnored(ILogger logger, string variable);
 }
-
-/// <summary>The process's command-line arguments, replaceable in tests.</summary>
-/// <param name="Arguments">The arguments, without the program path.</param>
-internal sealed record CommandLineArguments(IReadOnlyList<string> Arguments)
-{
-    public static CommandLineArguments FromProcess() => new(Environment.GetCommandLineArgs().Skip(1).ToArray());
-}

@@ -1,0 +1,8 @@
+namespace Fleet.Sdk.GpuScheduling;
+
+internal enum EntryState
+{
+    Active,
+    Revoking,
+    Pending,
+}

@@ -1,0 +1,8 @@
+namespace Fleet.Sdk.GpuScheduling;
+
+internal enum RenewStatus
+{
+    Renewed,
+    Revoking,
+    Lost,
+}
