@@ -18,8 +18,8 @@ public sealed class FolderLoopTests
     /// </summary>
     private static readonly HashSet<string> KnownViolations = new(StringComparer.Ordinal)
     {
-        // Fleet.Sdk.Messaging: the RPC stream of issue 19 removes these loops.
-        // Fleet.Sdk.Config: fixed once issue 15's work on the package lands.
+        // Still to be untangled (issue 19): Fleet.Sdk.Config's folders, and Fleet.Sdk.Messaging's root,
+        // which its folders use for options, errors and exceptions while it uses Native, Rpc and Sockets.
         "Fleet.Sdk.Config: Configuration -> Documents",
         "Fleet.Sdk.Config: Configuration -> Environment",
         "Fleet.Sdk.Config: Configuration -> Loading",
@@ -46,23 +46,20 @@ public sealed class FolderLoopTests
         "Fleet.Sdk.Config: Topology -> Documents",
         "Fleet.Sdk.Config: Topology -> Schema",
         "Fleet.Sdk.Config: Validation -> Documents",
+        "Fleet.Sdk.Config: Validation -> Loading",
         "Fleet.Sdk.Config: Validation -> Schema",
         "Fleet.Sdk.Config: Validation -> Topology",
         "Fleet.Sdk.Messaging: (root) -> Native",
         "Fleet.Sdk.Messaging: (root) -> Rpc",
         "Fleet.Sdk.Messaging: (root) -> Sockets",
-        "Fleet.Sdk.Messaging: Bridge -> Events",
         "Fleet.Sdk.Messaging: Curve -> (root)",
         "Fleet.Sdk.Messaging: Curve -> Native",
-        "Fleet.Sdk.Messaging: Curve -> Sockets",
-        "Fleet.Sdk.Messaging: Events -> Bridge",
         "Fleet.Sdk.Messaging: Native -> (root)",
         "Fleet.Sdk.Messaging: Rpc -> (root)",
         "Fleet.Sdk.Messaging: Rpc -> Curve",
         "Fleet.Sdk.Messaging: Rpc -> Native",
         "Fleet.Sdk.Messaging: Rpc -> Sockets",
         "Fleet.Sdk.Messaging: Sockets -> (root)",
-        "Fleet.Sdk.Messaging: Sockets -> Curve",
         "Fleet.Sdk.Messaging: Sockets -> Native",
 
     };

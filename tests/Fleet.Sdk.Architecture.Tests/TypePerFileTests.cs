@@ -12,8 +12,8 @@ namespace Fleet.Sdk.Architecture.Tests;
 public sealed class TypePerFileTests
 {
     /// <summary>
-    /// Files that break the rule today in code another change owns (Fleet.Sdk.Messaging: the RPC
-    /// stream of issue 19; Fleet.Sdk.Config and Fleet.Cli/Config: after issue 15 lands). A known
+    /// Files that break the rule today and are still to be split (the rest of Fleet.Sdk.Messaging,
+    /// Fleet.Sdk.Config and Fleet.Cli/Config; the Redis seam waits for the coordination layer). A known
     /// violation, not a permission: the test fails when an entry is fixed, so the list only shrinks.
     /// </summary>
     private static readonly HashSet<string> KnownViolations = new(StringComparer.Ordinal)
@@ -38,20 +38,7 @@ public sealed class TypePerFileTests
         "Fleet.Sdk.Config/Schema/TopologySourceDocument.cs",
         "Fleet.Sdk.Config/Topology/FleetTopology.cs",
         "Fleet.Sdk.Config/Validation/FleetDiagnostic.cs",
-        "Fleet.Sdk.Messaging/Bridge/BridgePublisher.cs",
-        "Fleet.Sdk.Messaging/Bridge/BridgeWire.cs",
-        "Fleet.Sdk.Messaging/Bridge/FleetBridgeOptions.cs",
-        "Fleet.Sdk.Messaging/DependencyInjection/FleetBridgeBuilderExtensions.cs",
-        "Fleet.Sdk.Messaging/DependencyInjection/IFleetMessagingBuilder.cs",
         "Fleet.Sdk.Messaging/Events/EventOptions.cs",
-        "Fleet.Sdk.Messaging/Events/EventWire.cs",
-        "Fleet.Sdk.Messaging/FleetMessagingOptionsValidator.cs",
-        "Fleet.Sdk.Messaging/Rpc/AgentRpcClientOptions.cs",
-        "Fleet.Sdk.Messaging/Rpc/AgentRpcException.cs",
-        "Fleet.Sdk.Messaging/Rpc/RpcRequest.cs",
-        "Fleet.Sdk.Messaging/Rpc/RpcWire.cs",
-        "Fleet.Sdk.Messaging/Sockets/ZmqMonitor.cs",
-        "Fleet.Sdk.Messaging/Sockets/ZmqSocketType.cs",
     };
 
     public static TheoryData<string> Packages() => new(PackageSources.PackageNames());

@@ -13,8 +13,6 @@ internal static class TopologyFlattener
     public const string TopologySection = "Fleet:Topology";
     public const string AgentSection = "Fleet:Agent";
     public const string MachineSection = "Fleet:Machine";
-    /// <summary>The sections under <c>Fleet:</c> the topology fills, which a setting may not hide (checked by <see cref="TopologyBuilder"/>).</summary>
-    public static readonly string[] Reserved = ["Topology", "Agent", "Machine"];
 
     public static (Dictionary<string, string?> Data, Dictionary<string, SourceLocation> Locations) Flatten(FleetTopology topology, string? agentName, string? machineName)
     {
@@ -55,7 +53,7 @@ internal static class TopologyFlattener
 
         foreach (var entry in topology.Settings.Entries)
         {
-            // TopologyBuilder refused settings named after Reserved sections when the topology was loaded.
+            // TopologyBuilder refused settings named after the sections the topology fills (TopologyBuilder.ReservedSettings) when the topology was loaded.
             AddFree($"{Root}:{entry.Key}", entry.Value, Set);
         }
 

@@ -11,6 +11,9 @@ namespace Fleet.Sdk.Config;
 /// </summary>
 internal sealed class TopologyBuilder
 {
+    /// <summary>The sections under <c>Fleet:</c> the topology itself fills, which a setting may not hide.</summary>
+    public static readonly string[] ReservedSettings = ["Topology", "Agent", "Machine"];
+
     public List<FleetConfigurationError> Errors { get; } = [];
 
     public List<FleetDiagnostic> Diagnostics { get; } = [];
@@ -600,7 +603,7 @@ internal sealed class TopologyBuilder
     {
         foreach (var entry in settings.Entries)
         {
-            if (TopologyFlattener.Reserved.Contains(entry.Key, StringComparer.OrdinalIgnoreCase))
+            if (ReservedSettings.Contains(entry.Key, StringComparer.OrdinalIgnoreCase))
             {
                 Errors.Add(new FleetConfigurationError(entry.KeyLocation,
                     $"'settings.{entry.Key}' would hide Fleet:{entry.Key}, which the topology itself fills: rename the setting " +
