@@ -8,7 +8,7 @@ namespace Fleet.Sdk.Messaging;
 public sealed class FleetMessagingOptions
 {
     /// <summary>Gets or sets the agent's name, reported by <c>health_check</c> and sent as the caller identity of its RPC calls.</summary>
-    /// <value>The default value is <see langword="null"/>: <c>{machine}/{process}</c>.</value>
+    /// <value>The default value is <see langword="null"/>: the agent name of the fleet identity (<c>Fleet:Agent:Name</c>; the agent host fills it), else <c>FLEET__AGENT__NAME</c> or the entry assembly's name.</value>
     public string? AgentName { get; set; }
 
     /// <summary>Gets or sets how long a closed socket keeps trying to send what is queued. Never infinite: that would make shutdown hang.</summary>
