@@ -98,6 +98,7 @@ internal static class DiscoveryRunner
 
     private static IFleetRedis Connect(RedisServer redis, string fleet) =>
         new ServiceCollection()
+            .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())
             .AddFleetCoordination(o =>
             {
                 o.FleetName = fleet;

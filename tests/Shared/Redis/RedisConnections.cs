@@ -1,4 +1,5 @@
 using Fleet.Sdk.Coordination;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Sdk.Tests;
@@ -9,6 +10,7 @@ internal static class RedisConnections
     /// <summary>Connects to <paramref name="connectionString"/> under the fleet name <paramref name="fleet"/> (a fresh one by default); dispose it with <see cref="Close"/>.</summary>
     public static IFleetRedis Connect(string connectionString, string? fleet = null, TimeSpan? connectTimeout = null, TimeSpan? operationTimeout = null) =>
         new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddFleetCoordination(o =>
             {
                 o.Engine = CoordinationEngine.Redis;
