@@ -4,11 +4,8 @@ namespace Fleet.Sdk.Discovery;
 public sealed class FleetDiscoveryOptions
 {
     /// <summary>Gets or sets which registry to use.</summary>
-    /// <value>The default value is <see cref="DiscoveryProviderKind.Auto"/>: Redis with the static topology as fallback when a Redis connection string is set, otherwise the static topology.</value>
+    /// <value>The default value is <see cref="DiscoveryProviderKind.Auto"/>: the coordination engine's registry with the static topology as fallback when <c>Fleet:Coordination</c> names servers, otherwise the static topology.</value>
     public DiscoveryProviderKind Provider { get; set; } = DiscoveryProviderKind.Auto;
-
-    /// <summary>Gets the Redis connection settings.</summary>
-    public FleetRedisOptions Redis { get; } = new();
 
     /// <summary>Gets or sets the machine this agent runs on, written in its registration and used by <see cref="EndpointSelection.PreferSameMachine"/>.</summary>
     /// <value>The default value is <see langword="null"/>: the fleet identity's machine (<c>Fleet:Machine:Name</c>, <c>Fleet:Agent:Machine</c>, else the host name; see <c>FleetIdentity</c>).</value>

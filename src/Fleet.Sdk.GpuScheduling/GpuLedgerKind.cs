@@ -3,7 +3,7 @@ namespace Fleet.Sdk.GpuScheduling;
 /// <summary>Where leases are kept.</summary>
 public enum GpuLedgerKind
 {
-    /// <summary>Redis when <c>Fleet:Discovery:Redis:ConnectionString</c> is set, otherwise in-process.</summary>
+    /// <summary>The coordination engine's ledger (<c>Fleet:Coordination</c>) when it has servers, otherwise in-process.</summary>
     Auto,
 
     /// <summary>In this process only: one machine, no infrastructure (the embedded default).</summary>

@@ -4,7 +4,7 @@ namespace Fleet.Sdk.GpuScheduling;
 public sealed class GpuSchedulingOptions
 {
     /// <summary>Gets or sets where leases are kept.</summary>
-    /// <value>The default value is <see cref="GpuLedgerKind.Auto"/>: Redis when <c>Fleet:Discovery:Redis:ConnectionString</c> is set, otherwise in-process.</value>
+    /// <value>The default value is <see cref="GpuLedgerKind.Auto"/>: the coordination engine's ledger (<c>Fleet:Coordination</c>) when it has servers, otherwise in-process.</value>
     public GpuLedgerKind Ledger { get; set; } = GpuLedgerKind.Auto;
 
     /// <summary>Gets or sets this machine's name (the holder of leases taken here, and the machine whose nvidia-smi figures are reported).</summary>

@@ -110,4 +110,15 @@ internal static class TestingErrors
 
     public static InvalidOperationException NoDockerEngine(string? reason) => new(
         $"The container fixtures need a Docker engine, and {reason}. Start one (or set DOCKER_HOST to it), or use the process fixtures: RedisServer, and FLEET_TEST_FIXTURES unset.");
+
+    public static FileNotFoundException NatsServerNotFound(string? configured) => new(
+        configured is null
+            ? "nats-server was not found on PATH, in /usr/sbin, /usr/bin or /usr/local/bin. Install it (Debian: apt-get install nats-server, or ./eng/build.sh prereqs), or set NatsServerOptions.ExecutablePath."
+            : $"NatsServerOptions.ExecutablePath '{configured}' does not exist. Point it at a nats-server binary, or leave it unset to search PATH.");
+
+    public static InvalidOperationException NatsDidNotStart(string endpoint, TimeSpan waited, string reason, string logTail) => new(
+        string.Create(CultureInfo.InvariantCulture, $"nats-server on {endpoint} did not become ready within {waited.TotalSeconds:0.#} s ({reason}). Its log ends with:\n{logTail}"));
+
+    public static InvalidOperationException NatsNotRunning(string operation) => new(
+        $"{operation} needs a running nats-server, but it was killed; call RestartAsync first.");
 }

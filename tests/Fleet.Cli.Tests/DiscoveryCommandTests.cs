@@ -80,12 +80,12 @@ public sealed class DiscoveryCommandTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
-        services.AddFleetDiscovery(o =>
+        services.AddFleetCoordination(o =>
         {
-            o.Provider = DiscoveryProviderKind.Redis;
             o.Redis.ConnectionString = redis.ConnectionString;
-            o.Redis.FleetName = fleet;
+            o.FleetName = fleet;
         });
+        services.AddFleetDiscovery(o => o.Provider = DiscoveryProviderKind.Redis);
         var provider = services.BuildServiceProvider();
         var registration = await provider.GetRequiredService<IServiceRegistrar>().RegisterAsync(new ServiceInstance
         {

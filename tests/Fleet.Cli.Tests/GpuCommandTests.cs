@@ -68,8 +68,8 @@ public sealed class GpuCommandTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Fleet:Discovery:Redis:ConnectionString"] = redis.ConnectionString,
-            ["Fleet:Discovery:Redis:FleetName"] = fleet,
+            ["Fleet:Coordination:Redis:ConnectionString"] = redis.ConnectionString,
+            ["Fleet:Coordination:FleetName"] = fleet,
         }).Build());
         services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
         services.AddFleetGpuScheduling(o =>
@@ -100,6 +100,6 @@ public sealed class GpuCommandTests
         var result = await CliRunner.RunAsync(["gpu", "status", .. Inventory, "--redis", "127.0.0.1:1", "--timeout", "300", "--ignore-liveness"]);
 
         Assert.Equal(ExitCodes.Problems, result.ExitCode);
-        Assert.Contains("Fleet:Discovery:Redis:ConnectionString", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Fleet:Coordination:Redis:ConnectionString", result.Error, StringComparison.Ordinal);
     }
 }

@@ -33,7 +33,7 @@ public sealed class DiscoveryHealthCheckTests
 
         Assert.Contains("redis", degraded.Description, StringComparison.Ordinal);
         Assert.Contains(redis.ConnectionString, degraded.Description, StringComparison.Ordinal);
-        Assert.Contains("Fleet:Discovery:Redis:ConnectionString", degraded.Description, StringComparison.Ordinal);
+        Assert.Contains("Fleet:Coordination:Redis:ConnectionString", degraded.Description, StringComparison.Ordinal);
         Assert.Equal("redis", degraded.Data["engine"]);
         Assert.Equal(redis.ConnectionString, degraded.Data["endpoint"]);
         Assert.Equal(false, degraded.Data["redis_reachable"]);
@@ -86,11 +86,14 @@ public sealed class DiscoveryHealthCheckTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-        services.AddFleetDiscovery(o =>
+        services.AddFleetCoordination(o =>
         {
             o.Redis.ConnectionString = redis.ConnectionString;
-            o.Redis.FleetName = $"t{Guid.NewGuid():N}"[..12];
+            o.FleetName = $"t{Guid.NewGuid():N}"[..12];
             o.Redis.OperationTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        services.AddFleetDiscovery(o =>
+        {
             o.Ttl = TimeSpan.FromSeconds(1);
             o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
         });

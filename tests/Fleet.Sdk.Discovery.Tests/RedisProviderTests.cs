@@ -1,3 +1,4 @@
+using Fleet.Sdk.Coordination;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fleet.Sdk.Discovery.Tests;
@@ -13,7 +14,7 @@ public sealed class RedisProviderConformanceTests(RedisFixture redis) : RedisBac
 /// <summary>The conformance suite on a provider built over a Redis provider on its own connection to the shared server.</summary>
 public abstract class RedisBackedConformanceTests(RedisFixture redis) : DiscoveryProviderConformanceTests
 {
-    private FleetRedisConnection? _connection;
+    private IFleetRedis? _connection;
 
     protected override Task<IDiscoveryProvider> CreateProviderAsync()
     {
@@ -25,7 +26,7 @@ public abstract class RedisBackedConformanceTests(RedisFixture redis) : Discover
 
     public override Task DisposeAsync()
     {
-        _connection?.Dispose();
+        _connection.Close();
         return Task.CompletedTask;
     }
 
@@ -93,12 +94,12 @@ public sealed class RedisProviderTests(RedisFixture redis) : IDisposable
     public async Task Fetch_RedisUnreachable_ThrowsUnavailableNamingTheSetting()
     {
         var connection = redis.Connect(connectionString: "127.0.0.1:1", timeout: TimeSpan.FromMilliseconds(300));
-        _disposables.Add(connection);
+        _disposables.Add((IDisposable)connection);
         var provider = new RedisDiscoveryProvider(connection, new DiscoveryMetrics(null), TimeSpan.FromMilliseconds(300), NullLogger.Instance);
 
         var error = await Assert.ThrowsAsync<DiscoveryUnavailableException>(() => provider.FetchAsync("Svc"));
 
-        Assert.Contains("Fleet:Discovery:Redis:ConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Fleet:Coordination:Redis:ConnectionString", error.Message, StringComparison.Ordinal);
     }
 
     [RequiresRedisServerFact]
@@ -111,13 +112,13 @@ public sealed class RedisProviderTests(RedisFixture redis) : IDisposable
         try
         {
             var connection = redis.Connect(connectionString: $"127.0.0.1:{((System.Net.IPEndPoint)hole.LocalEndpoint).Port}", timeout: TimeSpan.FromSeconds(5));
-            _disposables.Add(connection);
+            _disposables.Add((IDisposable)connection);
             var watch = System.Diagnostics.Stopwatch.StartNew();
 
             var calls = Enumerable.Range(0, 32).Select(_ => Task.Run(() => connection.PingAsync(TimeSpan.FromMilliseconds(300)))).ToArray();
             var outcomes = await Task.WhenAll(calls.Select(call => Record.ExceptionAsync(() => call)));
 
-            Assert.All(outcomes, error => Assert.Contains("still connecting after 300 ms", Assert.IsType<DiscoveryUnavailableException>(error).Message, StringComparison.Ordinal));
+            Assert.All(outcomes, error => Assert.Contains("still connecting after 300 ms", Assert.IsType<CoordinationUnavailableException>(error).Message, StringComparison.Ordinal));
             Assert.False(connection.IsConnected);
 
             // Each call ends at its own 300 ms timeout; none waits for the 5 s connect (tolerant bound for a loaded machine).
@@ -129,15 +130,15 @@ public sealed class RedisProviderTests(RedisFixture redis) : IDisposable
         }
     }
 
-    private (FleetRedisConnection Connection, RedisDiscoveryProvider Provider, DiscoveryMetrics Metrics) Create()
+    private (IFleetRedis Connection, RedisDiscoveryProvider Provider, DiscoveryMetrics Metrics) Create()
     {
         var connection = redis.Connect();
-        _disposables.Add(connection);
+        _disposables.Add((IDisposable)connection);
         var metrics = new DiscoveryMetrics(null);
         return (connection, new RedisDiscoveryProvider(connection, metrics, TimeSpan.FromSeconds(2), NullLogger.Instance), metrics);
     }
 
-    private static Task Raw(FleetRedisConnection connection, string value, string id) =>
+    private static Task Raw(IFleetRedis connection, string value, string id) =>
         connection.EvaluateAsync(
             "redis.call('SET', KEYS[1], ARGV[1]); redis.call('ZADD', KEYS[2], '+inf', ARGV[2]); return 1",
             [$"{connection.KeyPrefix}instance:Svc:{id}", $"{connection.KeyPrefix}service:Svc"],

@@ -132,6 +132,6 @@ public sealed class ServiceRegistrarTests
     {
         var value = new FleetDiscoveryOptions();
         options?.Invoke(value);
-        return new ServiceRegistrar(provider, value, time ?? TimeProvider.System, NullLogger.Instance);
+        return new ServiceRegistrar(provider, value, TimeSpan.FromSeconds(2), time ?? TimeProvider.System, NullLogger.Instance);
     }
 }

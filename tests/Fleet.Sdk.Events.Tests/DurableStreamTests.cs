@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Fleet.Sdk.Discovery;
+using Fleet.Sdk.Coordination;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -300,9 +300,20 @@ public sealed class DurableStreamTests(RedisFixture redis) : IClassFixture<Redis
 
     private sealed class UnusedRedis : IFleetRedis
     {
+        public CoordinationEngine Engine => CoordinationEngine.Redis;
+
+        public string Endpoint => "unused";
+
         public string KeyPrefix => "fleet:unused:";
 
+        public TimeSpan OperationTimeout => TimeSpan.FromSeconds(1);
+
+        public int MinReplicaAcks => 0;
+
         public bool IsConnected => false;
+
+        public Task<RedisReply> EvaluateReplicatedAsync(string script, IReadOnlyList<string> keys, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("not used by this test");
 
         public Task<RedisReply> EvaluateAsync(string script, IReadOnlyList<string> keys, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("not used by this test");

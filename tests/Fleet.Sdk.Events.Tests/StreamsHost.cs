@@ -28,10 +28,10 @@ internal sealed class StreamsHost : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root.Path });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Fleet:Discovery:Redis:ConnectionString"] = connectionString,
-            ["Fleet:Discovery:Redis:FleetName"] = fleet,
-            ["Fleet:Discovery:Redis:ConnectTimeout"] = "00:00:02",
-            ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:02",
+            ["Fleet:Coordination:Redis:ConnectionString"] = connectionString,
+            ["Fleet:Coordination:FleetName"] = fleet,
+            ["Fleet:Coordination:Redis:ConnectTimeout"] = "00:00:02",
+            ["Fleet:Coordination:Redis:OperationTimeout"] = "00:00:02",
             ["Fleet:Discovery:Machine"] = "mainpc",
         });
         if (settings is not null)

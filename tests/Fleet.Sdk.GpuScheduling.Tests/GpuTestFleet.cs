@@ -64,8 +64,8 @@ internal sealed class GpuTestFleet : IAsyncDisposable
 
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Fleet:Discovery:Redis:ConnectionString"] = redis,
-            ["Fleet:Discovery:Redis:FleetName"] = fleet,
+            ["Fleet:Coordination:Redis:ConnectionString"] = redis,
+            ["Fleet:Coordination:FleetName"] = fleet,
         }).Build());
         services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
         var liveness = new SwitchableLiveness();

@@ -15,8 +15,8 @@ public sealed class HealthDegradationTests
         await using var redis = await RedisServer.StartAsync();
         await using var agent = await TestAgent.StartAsync(settings: new Dictionary<string, string?>
         {
-            ["Fleet:Discovery:Redis:ConnectionString"] = redis.ConnectionString,
-            ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:00.500",
+            ["Fleet:Coordination:Redis:ConnectionString"] = redis.ConnectionString,
+            ["Fleet:Coordination:Redis:OperationTimeout"] = "00:00:00.500",
             ["Fleet:Discovery:Ttl"] = "00:00:01",
             ["Fleet:Discovery:HeartbeatInterval"] = "00:00:00.200",
         });
@@ -29,7 +29,7 @@ public sealed class HealthDegradationTests
         var description = discovery.GetProperty("description").GetString()!;
         Assert.Contains("redis", description, StringComparison.Ordinal);
         Assert.Contains(redis.ConnectionString, description, StringComparison.Ordinal);
-        Assert.Contains("Fleet:Discovery:Redis:ConnectionString", description, StringComparison.Ordinal);
+        Assert.Contains("Fleet:Coordination:Redis:ConnectionString", description, StringComparison.Ordinal);
 
         await redis.RestartAsync(keepData: true);
         await UntilStatusAsync(agent, "ok");

@@ -18,10 +18,10 @@ internal static class ClusterHost
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Fleet:Discovery:Redis:ConnectionString"] = cluster.GetAddress(machine, "redis"),
-            ["Fleet:Discovery:Redis:FleetName"] = fleet,
-            ["Fleet:Discovery:Redis:ConnectTimeout"] = "00:00:01",
-            ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:01",
+            ["Fleet:Coordination:Redis:ConnectionString"] = cluster.GetAddress(machine, "redis"),
+            ["Fleet:Coordination:FleetName"] = fleet,
+            ["Fleet:Coordination:Redis:ConnectTimeout"] = "00:00:01",
+            ["Fleet:Coordination:Redis:OperationTimeout"] = "00:00:01",
             ["Fleet:Discovery:Machine"] = machine,
         });
         builder.Configuration.AddInMemoryCollection(settings);

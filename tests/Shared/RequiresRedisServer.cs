@@ -26,11 +26,11 @@ internal static class RedisAvailability
     public static string? SkipReasonFor(string? external, string? path, IEnumerable<string> fallbacks) =>
         !string.IsNullOrWhiteSpace(external) || FindExecutable(path, fallbacks) is not null ? null : InstallHint;
 
-    public static string? FindExecutable(string? path, IEnumerable<string> fallbacks) =>
+    public static string? FindExecutable(string? path, IEnumerable<string> fallbacks, string name = "redis-server") =>
         (path ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Concat(fallbacks)
-            .Select(dir => Path.Combine(dir, "redis-server"))
+            .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
 }
 

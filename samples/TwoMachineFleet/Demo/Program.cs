@@ -160,7 +160,7 @@ Process StartAgent(string name, Dictionary<string, string> environment)
     info.ArgumentList.Add("--Fleet:Logging:Console:Enabled=false");
     if (redis is not null)
     {
-        info.ArgumentList.Add($"--Fleet:Discovery:Redis:ConnectionString={cluster.GetAddress(name == "ModelAgent" ? "mainpc" : "pc2", "redis")}");
+        info.ArgumentList.Add($"--Fleet:Coordination:Redis:ConnectionString={cluster.GetAddress(name == "ModelAgent" ? "mainpc" : "pc2", "redis")}");
     }
 
     foreach (var (key, value) in environment)
@@ -198,7 +198,7 @@ async Task PlaceModelsAsync()
     };
     if (redis is not null)
     {
-        settings["Fleet:Discovery:Redis:ConnectionString"] = cluster.GetAddress("mainpc", "redis");
+        settings["Fleet:Coordination:Redis:ConnectionString"] = cluster.GetAddress("mainpc", "redis");
     }
 
     builder.Configuration.AddInMemoryCollection(settings);

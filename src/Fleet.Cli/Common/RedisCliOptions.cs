@@ -10,7 +10,7 @@ internal sealed class RedisCliOptions(string redisDescription)
 
     public Option<string?> Fleet { get; } = new("--fleet")
     {
-        Description = "The fleet's name (key prefix fleet:NAME:); default: Fleet:Discovery:Redis:FleetName or 'default'.",
+        Description = "The fleet's name (key prefix fleet:NAME:); default: Fleet:Coordination:FleetName or 'default'.",
     };
 
     public Option<FileInfo?> PasswordFile { get; } = new("--password-file")
@@ -50,12 +50,12 @@ internal sealed class RedisCliOptions(string redisDescription)
         var overrides = new Dictionary<string, string?>();
         if (parse.GetValue(Redis) is { } redis)
         {
-            overrides["Fleet:Discovery:Redis:ConnectionString"] = redis;
+            overrides["Fleet:Coordination:Redis:ConnectionString"] = redis;
         }
 
         if (parse.GetValue(Fleet) is { } fleet)
         {
-            overrides["Fleet:Discovery:Redis:FleetName"] = fleet;
+            overrides["Fleet:Coordination:FleetName"] = fleet;
         }
 
         if (parse.GetValue(PasswordFile) is { } passwordFile)
@@ -70,6 +70,12 @@ internal sealed class RedisCliOptions(string redisDescription)
 
         return new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(overrides).Build();
     }
+
+    /// <summary>Whether <paramref name="configuration"/> names Redis servers: <c>Fleet:Coordination:Redis:ConnectionString</c> or <c>:Sentinels</c>, or the legacy <c>Fleet:Discovery:Redis:ConnectionString</c>.</summary>
+    public static bool HasRedis(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["Fleet:Coordination:Redis:ConnectionString"])
+        || !string.IsNullOrWhiteSpace(configuration["Fleet:Coordination:Redis:Sentinels"])
+        || !string.IsNullOrWhiteSpace(configuration["Fleet:Discovery:Redis:ConnectionString"]);
 
     private static Option<string> CreateFormat()
     {

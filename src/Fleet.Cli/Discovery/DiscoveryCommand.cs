@@ -12,7 +12,7 @@ internal static class DiscoveryCommand
 {
     public static Command Create()
     {
-        var redis = new RedisCliOptions("Redis servers (host:port[,host:port]); default: Fleet:Discovery:Redis:ConnectionString from the environment (FLEET__DISCOVERY__REDIS__CONNECTIONSTRING).");
+        var redis = new RedisCliOptions("Redis servers (host:port[,host:port]); default: Fleet:Coordination:Redis:ConnectionString from the environment (FLEET__COORDINATION__REDIS__CONNECTIONSTRING).");
         var ls = new Command("ls", "List every live instance: service, instance, machine, health, heartbeat age, endpoints.");
         var watch = new Command("watch", "Stream registrations, deregistrations and health changes until Ctrl+C.");
         redis.AddTo(ls, format: true);
@@ -30,9 +30,9 @@ internal static class DiscoveryCommand
 
     private static ServiceProvider Connect(IConfiguration configuration, int timeoutMs)
     {
-        if (string.IsNullOrWhiteSpace(configuration["Fleet:Discovery:Redis:ConnectionString"]))
+        if (!RedisCliOptions.HasRedis(configuration))
         {
-            throw new CliException("No Redis to ask: give --redis host:port, or set FLEET__DISCOVERY__REDIS__CONNECTIONSTRING.");
+            throw new CliException("No Redis to ask: give --redis host:port, or set FLEET__COORDINATION__REDIS__CONNECTIONSTRING.");
         }
 
         var services = new ServiceCollection();
@@ -41,8 +41,8 @@ internal static class DiscoveryCommand
         {
             o.Provider = DiscoveryProviderKind.Redis;
             o.ResolveTimeout = TimeSpan.FromMilliseconds(timeoutMs);
-            o.Redis.ConnectTimeout = TimeSpan.FromMilliseconds(timeoutMs);
         });
+        services.AddFleetCoordination(o => o.Redis.ConnectTimeout = TimeSpan.FromMilliseconds(timeoutMs));
         return services.BuildServiceProvider();
     }
 

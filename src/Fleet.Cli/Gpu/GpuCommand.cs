@@ -22,7 +22,7 @@ internal static class GpuCommand
         {
             Description = "MACHINE=NAME:MIB, a GPU besides (or, for that machine, instead of) the topology's, for example pc2=RTX3060:12288. Repeatable.",
         };
-        var redis = new RedisCliOptions("Redis servers (host:port[,host:port]) holding the lease ledger; default: FLEET__DISCOVERY__REDIS__CONNECTIONSTRING. Without Redis, the inventory alone is shown.");
+        var redis = new RedisCliOptions("Redis servers (host:port[,host:port]) holding the lease ledger; default: FLEET__COORDINATION__REDIS__CONNECTIONSTRING. Without Redis, the inventory alone is shown.");
         var anyMachine = new Option<bool>("--ignore-liveness")
         {
             Description = "Treat every machine as live (by default, with Redis, only machines registered as FleetGpu in discovery are).",
@@ -91,7 +91,7 @@ internal static class GpuCommand
 
     private static ServiceProvider Connect(string? topologyPath, string[] gpus, IConfiguration configuration, int timeoutMs, bool ignoreLiveness)
     {
-        var hasRedis = !string.IsNullOrWhiteSpace(configuration["Fleet:Discovery:Redis:ConnectionString"]);
+        var hasRedis = RedisCliOptions.HasRedis(configuration);
         var topology = LoadTopology(topologyPath);
         var devices = gpus.Select(ParseGpu).ToList();
         if (topology.Machines.All(m => m.Gpus.Count == 0) && devices.Count == 0)
@@ -106,6 +106,9 @@ internal static class GpuCommand
         {
             o.Provider = hasRedis ? DiscoveryProviderKind.Redis : DiscoveryProviderKind.InMemory;
             o.ResolveTimeout = TimeSpan.FromMilliseconds(timeoutMs);
+        });
+        services.AddFleetCoordination(o =>
+        {
             o.Redis.ConnectTimeout = TimeSpan.FromMilliseconds(timeoutMs);
             o.Redis.OperationTimeout = TimeSpan.FromMilliseconds(timeoutMs);
         });

@@ -1,3 +1,4 @@
+using Fleet.Sdk.Coordination;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,20 +12,30 @@ internal static class DiscoveryProviderFactory
     public static IDiscoveryProvider Create(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<FleetDiscoveryOptions>>().Value;
+        var engine = services.GetRequiredService<IFleetCoordination>().Engine;
         var kind = options.Provider;
         if (kind == DiscoveryProviderKind.Auto)
         {
-            kind = string.IsNullOrWhiteSpace(options.Redis.ConnectionString) ? DiscoveryProviderKind.Static : DiscoveryProviderKind.Composite;
+            kind = engine == CoordinationEngine.InProcess ? DiscoveryProviderKind.Static : DiscoveryProviderKind.Composite;
         }
 
         return kind switch
         {
-            DiscoveryProviderKind.Redis => Redis(services, options),
+            DiscoveryProviderKind.Redis => Redis(services),
             DiscoveryProviderKind.Static => Static(services),
-            DiscoveryProviderKind.Composite => new CompositeDiscoveryProvider(Redis(services, options), Static(services)),
+            DiscoveryProviderKind.Composite => new CompositeDiscoveryProvider(Engine(services, engine), Static(services)),
             _ => new InMemoryDiscoveryProvider(services.GetRequiredService<TimeProvider>()),
         };
     }
+
+    /// <summary>The registry on the coordination engine.</summary>
+    private static IDiscoveryProvider Engine(IServiceProvider services, CoordinationEngine engine) => engine switch
+    {
+        CoordinationEngine.Redis => Redis(services),
+        _ => throw new InvalidOperationException(
+            $"Fleet:Discovery:Provider is Composite, which needs a coordination engine with servers, but {CoordinationConstants.SectionName}:Engine is {engine}. " +
+            $"Set {CoordinationConstants.SectionName}:Redis:ConnectionString (or :Sentinels), or set Fleet:Discovery:Provider to Static."),
+    };
 
     /// <summary>The topology as <c>AddFleetConfiguration</c> loaded it (empty without it), followed through reloads.</summary>
     private static StaticDiscoveryProvider Static(IServiceProvider services)
@@ -36,10 +47,13 @@ internal static class DiscoveryProviderFactory
             services.GetRequiredService<TimeProvider>());
     }
 
-    private static RedisDiscoveryProvider Redis(IServiceProvider services, FleetDiscoveryOptions options) =>
-        new(
-            services.GetRequiredService<IFleetRedis>(),
+    private static RedisDiscoveryProvider Redis(IServiceProvider services)
+    {
+        var redis = services.GetRequiredService<IFleetRedis>();
+        return new(
+            redis,
             services.GetRequiredService<DiscoveryMetrics>(),
-            options.Redis.OperationTimeout,
+            redis.OperationTimeout,
             (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger("Fleet.Sdk.Discovery.Redis") ?? NullLogger.Instance);
+    }
 }

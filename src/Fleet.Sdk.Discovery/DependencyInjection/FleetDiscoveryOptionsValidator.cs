@@ -33,21 +33,6 @@ internal sealed class FleetDiscoveryOptionsValidator : IValidateOptions<FleetDis
             problems.Add("Fleet:Discovery:MaxStaleness must not be negative.");
         }
 
-        if (options.Redis.OperationTimeout <= TimeSpan.Zero || options.Redis.ConnectTimeout <= TimeSpan.Zero)
-        {
-            problems.Add("Fleet:Discovery:Redis:OperationTimeout and Fleet:Discovery:Redis:ConnectTimeout must be positive.");
-        }
-
-        if (!ServiceNames.IsValid(options.Redis.FleetName))
-        {
-            problems.Add($"Fleet:Discovery:Redis:FleetName '{options.Redis.FleetName}' is not valid: use letters, digits, '.', '_' and '-'.");
-        }
-
-        if (options.Provider is DiscoveryProviderKind.Redis or DiscoveryProviderKind.Composite && string.IsNullOrWhiteSpace(options.Redis.ConnectionString))
-        {
-            problems.Add($"Fleet:Discovery:Provider is {options.Provider} but Fleet:Discovery:Redis:ConnectionString is not set (for example 10.0.0.2:6379).");
-        }
-
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Fleet.Sdk.Config;
+using Fleet.Sdk.Coordination;
 using Fleet.Sdk.Discovery;
-using Fleet.Sdk.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers discovery: <see cref="IServiceResolver"/>, <see cref="IServiceRegistrar"/>, <see cref="IDiscoveryProvider"/> and, with Redis, <see cref="IFleetRedis"/>.</summary>
+/// <summary>Registers discovery: <see cref="IServiceResolver"/>, <see cref="IServiceRegistrar"/>, <see cref="IDiscoveryProvider"/>, on the coordination engine of <c>AddFleetCoordination</c>.</summary>
 public static class FleetDiscoveryServiceCollectionExtensions
 {
     /// <summary>Registers discovery configured from <c>Fleet:Discovery</c> of the registered <see cref="IConfiguration"/>. Repeat calls are harmless.</summary>
@@ -40,7 +40,7 @@ public static class FleetDiscoveryServiceCollectionExtensions
         return AddFleetDiscoveryCore(services, section, configure: null);
     }
 
-    /// <summary>Adds the discovery health check: Redis answers a PING, this process's registrations are fresh, the cached views are young enough.</summary>
+    /// <summary>Adds the discovery health check: the coordination engine answers a PING, this process's registrations are fresh, the cached views are young enough.</summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name.</param>
     /// <returns>The builder, for chaining.</returns>
@@ -51,12 +51,12 @@ public static class FleetDiscoveryServiceCollectionExtensions
             name,
             static sp =>
             {
-                var options = sp.GetRequiredService<IOptions<FleetDiscoveryOptions>>();
+                var coordination = sp.GetRequiredService<IFleetCoordination>();
                 return new DiscoveryHealthCheck(
                     sp.GetRequiredService<IServiceResolver>(),
-                    options,
+                    sp.GetRequiredService<IOptions<FleetDiscoveryOptions>>(),
                     sp.GetService<IServiceRegistrar>() as ServiceRegistrar,
-                    string.IsNullOrWhiteSpace(options.Value.Redis.ConnectionString) ? null : sp.GetRequiredService<IFleetRedis>());
+                    coordination.Engine == CoordinationEngine.InProcess ? null : coordination);
             },
             HealthStatus.Degraded,
             ["fleet", "discovery"]));
@@ -65,22 +65,12 @@ public static class FleetDiscoveryServiceCollectionExtensions
     internal static IServiceCollection AddFleetDiscoveryCore(IServiceCollection services, IConfiguration? section, Action<FleetDiscoveryOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddFleetSecurity();
+        services.AddFleetCoordination();
         services.AddFleetIdentity();
 
         services.AddFleetOptions(DiscoveryConstants.SectionName, section, configure, typeof(FleetDiscoveryOptionsValidator));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new DiscoveryMetrics(sp.GetService<IMeterFactory>()));
-        services.TryAddSingleton<IFleetRedis>(static sp =>
-        {
-            var value = sp.GetRequiredService<IOptions<FleetDiscoveryOptions>>().Value;
-            if (string.IsNullOrWhiteSpace(value.Redis.ConnectionString))
-            {
-                throw new InvalidOperationException("Redis is not configured: set Fleet:Discovery:Redis:ConnectionString (for example 10.0.0.2:6379).");
-            }
-
-            return new FleetRedisConnection(value.Redis, sp.GetRequiredService<ISecretStore>(), AgentName(sp), Logger(sp, "Fleet.Sdk.Discovery.Redis"));
-        });
         services.TryAddSingleton(static sp => DiscoveryProviderFactory.Create(sp));
         services.TryAddSingleton<IServiceResolver>(static sp =>
         {
@@ -96,6 +86,7 @@ public static class FleetDiscoveryServiceCollectionExtensions
         services.TryAddSingleton<IServiceRegistrar>(static sp => new ServiceRegistrar(
             sp.GetRequiredService<IDiscoveryProvider>(),
             sp.GetRequiredService<IOptions<FleetDiscoveryOptions>>().Value,
+            sp.GetRequiredService<IFleetCoordination>().OperationTimeout,
             sp.GetRequiredService<TimeProvider>(),
             Logger(sp, "Fleet.Sdk.Discovery.Registrar")));
         return services;
@@ -104,9 +95,6 @@ public static class FleetDiscoveryServiceCollectionExtensions
     /// <summary>This machine for discovery: <see cref="FleetDiscoveryOptions.Machine"/>, else the fleet identity's.</summary>
     internal static string MachineName(IServiceProvider services, FleetDiscoveryOptions options) =>
         options.Machine ?? services.GetRequiredService<FleetIdentity>().Machine;
-
-    private static string AgentName(IServiceProvider services) =>
-        services.GetRequiredService<FleetIdentity>().Agent;
 
     private static ILogger Logger(IServiceProvider services, string category) =>
         (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger(category) ?? NullLogger.Instance;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fleet.Sdk.Coordination;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -7,37 +8,35 @@ namespace Fleet.Sdk.Discovery;
 /// <summary>
 /// Reports the coordination engine's reachability, this process's registrations and the age of the
 /// cached views. Healthy when the registry answers and every registration is fresh; degraded while
-/// Redis does not answer a PING, a registration or heartbeat fails (saying when its TTL lapsed and
+/// the coordination engine does not answer a PING, a registration or heartbeat fails (saying when its TTL lapsed and
 /// other agents stopped seeing it), or resolutions are served from stale views; unhealthy once the
 /// views are older than <c>Fleet:Discovery:MaxStaleness</c>. Each problem names the engine, its
 /// endpoint and the configuration key to check.
 /// </summary>
 public sealed class DiscoveryHealthCheck : IHealthCheck
 {
-    private const string ConnectionStringKey = "Fleet:Discovery:Redis:ConnectionString";
-
-    /// <summary>The longest a health check waits for Redis's PING: /health must answer quickly even when Redis hangs.</summary>
+    /// <summary>The longest a health check waits for the engine's PING: /health must answer quickly even when the engine hangs.</summary>
     private static readonly TimeSpan MaxPingTimeout = TimeSpan.FromSeconds(1);
 
     private readonly IServiceResolver _resolver;
     private readonly IOptions<FleetDiscoveryOptions> _options;
     private readonly ServiceRegistrar? _registrar;
-    private readonly IFleetRedis? _redis;
+    private readonly IFleetCoordination? _engine;
 
     /// <summary>Initializes a new instance of the <see cref="DiscoveryHealthCheck"/> class that reports the resolver's view only.</summary>
     /// <param name="resolver">The resolver whose status is reported.</param>
     /// <param name="options">The discovery options.</param>
     public DiscoveryHealthCheck(IServiceResolver resolver, IOptions<FleetDiscoveryOptions> options)
-        : this(resolver, options, registrar: null, redis: null)
+        : this(resolver, options, registrar: null, engine: null)
     {
     }
 
-    internal DiscoveryHealthCheck(IServiceResolver resolver, IOptions<FleetDiscoveryOptions> options, ServiceRegistrar? registrar, IFleetRedis? redis)
+    internal DiscoveryHealthCheck(IServiceResolver resolver, IOptions<FleetDiscoveryOptions> options, ServiceRegistrar? registrar, IFleetCoordination? engine)
     {
         _resolver = resolver;
         _options = options;
         _registrar = registrar;
-        _redis = redis;
+        _engine = engine;
     }
 
     /// <inheritdoc />
@@ -45,8 +44,8 @@ public sealed class DiscoveryHealthCheck : IHealthCheck
     {
         var options = _options.Value;
         var status = _resolver.Status;
-        var endpoint = Endpoint(options.Redis.ConnectionString);
-        var engine = _redis is null ? status.Provider : "redis";
+        var endpoint = _engine?.Endpoint ?? string.Empty;
+        var engine = _engine is null ? status.Provider : EngineName(_engine.Engine);
         var data = new Dictionary<string, object>
         {
             ["provider"] = status.Provider,
@@ -71,22 +70,22 @@ public sealed class DiscoveryHealthCheck : IHealthCheck
                 : $"the {status.Provider} registry cannot be reached ({status.LastError}); serving last known views");
         }
 
-        if (_redis is not null)
+        if (_engine is not null)
         {
             data["endpoint"] = endpoint;
-            data["config_key"] = ConnectionStringKey;
-            var timeout = options.Redis.OperationTimeout < MaxPingTimeout ? options.Redis.OperationTimeout : MaxPingTimeout;
+            var timeout = _engine.OperationTimeout < MaxPingTimeout ? _engine.OperationTimeout : MaxPingTimeout;
             try
             {
-                var roundTrip = await _redis.PingAsync(timeout, cancellationToken).ConfigureAwait(false);
-                data["redis_reachable"] = true;
-                data["redis_ping_ms"] = Math.Round(roundTrip.TotalMilliseconds, 1);
+                var roundTrip = await _engine.PingAsync(timeout, cancellationToken).ConfigureAwait(false);
+                data["engine_reachable"] = true;
+                data["engine_ping_ms"] = Math.Round(roundTrip.TotalMilliseconds, 1);
             }
-            catch (DiscoveryUnavailableException ex)
+            catch (CoordinationUnavailableException ex)
             {
-                data["redis_reachable"] = false;
+                data["engine_reachable"] = false;
+                data["config_key"] = ex.ConfigurationKey ?? CoordinationConstants.SectionName;
                 result = Worst(result, HealthStatus.Degraded);
-                problems.Add($"the redis engine at {endpoint} does not answer a PING within {timeout.TotalMilliseconds:0} ms ({ex.Message.TrimEnd('.')}); check that redis-server runs there and {ConnectionStringKey}");
+                problems.Add($"the {engine} engine at {endpoint} does not answer a PING within {timeout.TotalMilliseconds:0} ms ({ex.Message.TrimEnd('.')})");
             }
         }
 
@@ -115,9 +114,7 @@ public sealed class DiscoveryHealthCheck : IHealthCheck
         return new HealthCheckResult(result, description, data: data);
     }
 
-    /// <summary>The servers of a StackExchange.Redis connection string, without its options (a password among them).</summary>
-    private static string Endpoint(string? connectionString) =>
-        string.Join(",", (connectionString ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(p => !p.Contains('=', StringComparison.Ordinal)));
+    private static string EngineName(CoordinationEngine engine) => engine == CoordinationEngine.Nats ? "nats" : "redis";
 
     private static string At(string endpoint) => endpoint.Length == 0 ? string.Empty : $" at {endpoint}";
 

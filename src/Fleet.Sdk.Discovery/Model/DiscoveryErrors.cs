@@ -8,11 +8,6 @@ internal static class DiscoveryErrors
             $"for another {remaining.TotalSeconds:0.#} s. Give each instance a unique id (Fleet:Discovery:InstanceId), or stop the other process; " +
             "a crashed holder's registration expires by itself after its TTL, and registration is retried until then.");
 
-    public static DiscoveryUnavailableException Unreachable(string provider, string what, Exception? cause) =>
-        cause is null
-            ? new($"The {provider} registry cannot be reached ({what}). Check Fleet:Discovery:Redis:ConnectionString and that Redis runs.")
-            : new($"The {provider} registry cannot be reached ({what}): {cause.Message} Check Fleet:Discovery:Redis:ConnectionString and that Redis runs.", cause);
-
     public static DiscoveryUnavailableException Timeout(string provider, string what, TimeSpan deadline) =>
         new($"The {provider} registry did not answer {what} within {deadline.TotalMilliseconds:0} ms (Fleet:Discovery:ResolveTimeout).");
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fleet.Sdk.Coordination;
 using Microsoft.Extensions.Logging;
 
 namespace Fleet.Sdk.Discovery;
@@ -25,7 +26,7 @@ internal sealed partial class RedisDiscoveryProvider : IDiscoveryProvider
     public async Task RegisterAsync(ServiceInstance instance, string ownerToken, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         ServiceNames.Validate(instance);
-        var reply = await _redis.EvaluateAsync(
+        var reply = await EvaluateAsync(
             RedisScripts.Register,
             [InstanceKey(instance.ServiceName, instance.InstanceId), IndexKey(instance.ServiceName), ServicesKey, ChangesChannel],
             [InstanceRecord.Serialize(instance, _pid), ownerToken, ((long)ttl.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), instance.ServiceName, instance.InstanceId],
@@ -37,7 +38,7 @@ internal sealed partial class RedisDiscoveryProvider : IDiscoveryProvider
 
     public async Task DeregisterAsync(string serviceName, string instanceId, string ownerToken, CancellationToken cancellationToken = default)
     {
-        var reply = await _redis.EvaluateAsync(
+        var reply = await EvaluateAsync(
             RedisScripts.Deregister,
             [InstanceKey(serviceName, instanceId), IndexKey(serviceName), ChangesChannel],
             [ownerToken, serviceName, instanceId],
@@ -49,7 +50,7 @@ internal sealed partial class RedisDiscoveryProvider : IDiscoveryProvider
 
     public async Task<IReadOnlyList<ServiceInstance>> FetchAsync(string serviceName, CancellationToken cancellationToken = default)
     {
-        var reply = await _redis.EvaluateAsync(
+        var reply = await EvaluateAsync(
             RedisScripts.Fetch,
             [IndexKey(serviceName)],
             [$"{_redis.KeyPrefix}instance:{serviceName}:"],
@@ -61,12 +62,25 @@ internal sealed partial class RedisDiscoveryProvider : IDiscoveryProvider
 
     public async Task<IReadOnlyList<ServiceInstance>> FetchAllAsync(CancellationToken cancellationToken = default)
     {
-        var reply = await _redis.EvaluateAsync(RedisScripts.FetchAll, [ServicesKey], [_redis.KeyPrefix], _timeout, cancellationToken).ConfigureAwait(false);
+        var reply = await EvaluateAsync(RedisScripts.FetchAll, [ServicesKey], [_redis.KeyPrefix], _timeout, cancellationToken).ConfigureAwait(false);
         _metrics.RegistryCall("fetch-all");
         return Parse(reply, expectedService: null);
     }
 
     public IDisposable WatchChanges(Action<string> onServiceChanged) => _redis.Subscribe(ChangesChannel, onServiceChanged);
+
+    /// <summary>Runs a registry script; the coordination engine being unreachable is the registry being unreachable.</summary>
+    private async Task<RedisReply> EvaluateAsync(string script, IReadOnlyList<string> keys, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _redis.EvaluateAsync(script, keys, arguments, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CoordinationUnavailableException ex)
+        {
+            throw new DiscoveryUnavailableException(ex.Message, ex);
+        }
+    }
 
     private string ServicesKey => _redis.KeyPrefix + "services";
 

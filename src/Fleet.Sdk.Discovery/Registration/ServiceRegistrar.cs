@@ -14,13 +14,15 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar, IAsyncDispos
     private readonly string _owner = Guid.NewGuid().ToString("N");
     private readonly IDiscoveryProvider _provider;
     private readonly FleetDiscoveryOptions _options;
+    private readonly TimeSpan _operationTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public ServiceRegistrar(IDiscoveryProvider provider, FleetDiscoveryOptions options, TimeProvider time, ILogger logger)
+    public ServiceRegistrar(IDiscoveryProvider provider, FleetDiscoveryOptions options, TimeSpan operationTimeout, TimeProvider time, ILogger logger)
     {
         _provider = provider;
         _options = options;
+        _operationTimeout = operationTimeout;
         _time = time;
         _logger = logger;
     }
@@ -156,7 +158,7 @@ internal sealed partial class ServiceRegistrar : IServiceRegistrar, IAsyncDispos
             await _gate.WaitAsync().ConfigureAwait(false);
             try
             {
-                using var timeout = new CancellationTokenSource(registrar._options.Redis.OperationTimeout);
+                using var timeout = new CancellationTokenSource(registrar._operationTimeout);
                 await registrar._provider.DeregisterAsync(_instance.ServiceName, _instance.InstanceId, registrar._owner, timeout.Token).ConfigureAwait(false);
                 LogDeregistered(registrar._logger, _instance.ToString());
             }

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Fleet.Sdk.Discovery;
+using Fleet.Sdk.Coordination;
 using Fleet.Sdk.Events;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +13,7 @@ public static class FleetEventsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers durable streams configured from <c>Fleet:Events:Durable</c>, on the process's Redis
-    /// connection (<c>Fleet:Discovery:Redis</c>; discovery is registered too). Repeat calls are harmless.
+    /// connection (<c>Fleet:Coordination:Redis</c>; the coordination layer is registered too). Repeat calls are harmless.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <returns>The services, for chaining.</returns>
@@ -43,7 +43,7 @@ public static class FleetEventsServiceCollectionExtensions
     private static IServiceCollection AddCore(IServiceCollection services, IConfiguration? section, Action<DurableStreamOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddFleetDiscovery();
+        services.AddFleetCoordination();
         services.AddFleetOptions(DurableStreamConstants.SectionName, section, configure, typeof(DurableStreamOptionsValidator));
         services.TryAddSingleton<IDurableStreams>(static sp => new DurableStreams(
             sp.GetRequiredService<IFleetRedis>(),

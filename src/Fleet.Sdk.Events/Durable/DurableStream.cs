@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Fleet.Sdk.Discovery;
+using Fleet.Sdk.Coordination;
 using Microsoft.Extensions.Logging;
 
 namespace Fleet.Sdk.Events;
@@ -73,7 +73,7 @@ public sealed partial class DurableStream
         {
             reply = await _owner.Retry.ExecuteAsync(
                 retry,
-                ct => EvaluateAsync(DurableStreamScripts.Append, keys, arguments, "append an event", ct),
+                ct => EvaluateAsync(DurableStreamScripts.Append, keys, arguments, "append an event", ct, replicated: true),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (DurableStreamUnavailableException ex)
@@ -131,11 +131,14 @@ public sealed partial class DurableStream
     internal Task<RedisReply> EvaluateAsync(string script, string[] arguments, string what, CancellationToken cancellationToken) =>
         EvaluateAsync(script, [Key], arguments, what, cancellationToken);
 
-    private async Task<RedisReply> EvaluateAsync(string script, string[] keys, string[] arguments, string what, CancellationToken cancellationToken)
+    private async Task<RedisReply> EvaluateAsync(string script, string[] keys, string[] arguments, string what, CancellationToken cancellationToken, bool replicated = false)
     {
         try
         {
-            var reply = await _owner.Redis.EvaluateAsync(script, keys, arguments, _owner.Options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var timeout = _owner.Options.OperationTimeout;
+            var reply = replicated
+                ? await _owner.Redis.EvaluateReplicatedAsync(script, keys, arguments, timeout, cancellationToken).ConfigureAwait(false)
+                : await _owner.Redis.EvaluateAsync(script, keys, arguments, timeout, cancellationToken).ConfigureAwait(false);
             if (reply.Kind == RedisReplyKind.Error)
             {
                 throw new InvalidOperationException($"Redis refused to {what} on durable stream '{Name}': {reply.Text}");
@@ -143,7 +146,7 @@ public sealed partial class DurableStream
 
             return reply;
         }
-        catch (DiscoveryUnavailableException ex)
+        catch (CoordinationUnavailableException ex)
         {
             throw new DurableStreamUnavailableException($"Could not {what} on durable stream '{Name}': {ex.Message}", ex);
         }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Fleet.Sdk.Discovery;
+using Fleet.Sdk.Coordination;
 using Microsoft.Extensions.Logging;
 
 namespace Fleet.Sdk.Events;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Fleet.Sdk.Discovery;
+using Fleet.Sdk.Coordination;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,7 +14,7 @@ namespace Fleet.Sdk.Events;
 public sealed class DurableStreams : IDurableStreams
 {
     /// <summary>Creates the streams' entry point.</summary>
-    /// <param name="redis">The process's Redis connection (from <c>AddFleetDiscovery</c> with Redis configured).</param>
+    /// <param name="redis">The process's Redis connection (from <c>AddFleetCoordination</c> with Redis configured).</param>
     /// <param name="options">The options.</param>
     /// <param name="loggerFactory">Where to log, or <see langword="null"/> for nowhere.</param>
     /// <param name="meterFactory">Where the metrics go, or <see langword="null"/> for a meter of its own.</param>

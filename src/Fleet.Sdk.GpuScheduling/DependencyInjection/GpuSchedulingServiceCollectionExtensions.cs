@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Fleet.Sdk.Config;
+using Fleet.Sdk.Coordination;
 using Fleet.Sdk.Discovery;
 using Fleet.Sdk.GpuScheduling;
 using Microsoft.Extensions.Configuration;
@@ -51,12 +52,12 @@ public static class GpuSchedulingServiceCollectionExtensions
         services.TryAddSingleton<IGpuLedger>(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<GpuSchedulingOptions>>().Value;
-            var discovery = sp.GetRequiredService<IOptions<FleetDiscoveryOptions>>().Value;
+            var engine = sp.GetRequiredService<IFleetCoordination>();
             var kind = options.Ledger == GpuLedgerKind.Auto
-                ? string.IsNullOrWhiteSpace(discovery.Redis.ConnectionString) ? GpuLedgerKind.InProcess : GpuLedgerKind.Redis
+                ? engine.Engine == CoordinationEngine.Redis ? GpuLedgerKind.Redis : GpuLedgerKind.InProcess
                 : options.Ledger;
             return kind == GpuLedgerKind.Redis
-                ? new RedisGpuLedger(sp.GetRequiredService<IFleetRedis>(), discovery.Redis.OperationTimeout)
+                ? new RedisGpuLedger(sp.GetRequiredService<IFleetRedis>(), engine.OperationTimeout)
                 : new InProcessGpuLedger(sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton<IMachineLiveness>(static sp =>

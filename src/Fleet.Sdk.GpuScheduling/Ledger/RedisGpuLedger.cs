@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Fleet.Sdk.Discovery;
+using Fleet.Sdk.Coordination;
 
 namespace Fleet.Sdk.GpuScheduling;
 
-/// <summary>The fleet-wide ledger in Redis, through Discovery's shared <see cref="IFleetRedis"/> connection; every operation is one atomic script.</summary>
+/// <summary>
+/// The fleet-wide ledger in Redis, through the coordination layer's shared <see cref="IFleetRedis"/> connection; every
+/// operation is one atomic script. Grants and pending reservations are acknowledged only once the replicas
+/// <c>Fleet:Coordination:Redis:MinReplicaAcks</c> asks for have them.
+/// </summary>
 internal sealed class RedisGpuLedger(IFleetRedis redis, TimeSpan timeout) : IGpuLedger
 {
     public string Name => "redis";
@@ -16,7 +20,8 @@ internal sealed class RedisGpuLedger(IFleetRedis redis, TimeSpan timeout) : IGpu
             RedisGpuLedgerScripts.Reserve,
             [Key(gpu, "leases"), Key(gpu, "fence"), IndexKey],
             [entry.LeaseId, Text(leasableMib), Text(entry.VramMib), Text(entry.Priority), Text(Ms(ttl)), entry.Workload, entry.Variant, entry.Holder, pendingId ?? string.Empty, gpu.ToString()],
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            replicated: true).ConfigureAwait(false);
         var items = reply.Items;
         return new ReserveOutcome(items[0].Integer == 1, items[1].Integer, items[2].Integer, items[3].Integer);
     }
@@ -46,7 +51,7 @@ internal sealed class RedisGpuLedger(IFleetRedis redis, TimeSpan timeout) : IGpu
             pending.LeaseId, Text(Ms(grace)), Text(Ms(pendingTtl)), Text(pending.VramMib), Text(pending.Priority),
             pending.Workload, pending.Variant, pending.Holder, gpu.ToString(), .. victims,
         ];
-        var reply = await RunAsync(RedisGpuLedgerScripts.Preempt, [Key(gpu, "leases"), IndexKey], arguments, cancellationToken).ConfigureAwait(false);
+        var reply = await RunAsync(RedisGpuLedgerScripts.Preempt, [Key(gpu, "leases"), IndexKey], arguments, cancellationToken, replicated: true).ConfigureAwait(false);
         return (int)reply.Integer;
     }
 
@@ -106,13 +111,15 @@ internal sealed class RedisGpuLedger(IFleetRedis redis, TimeSpan timeout) : IGpu
 
     private string Key(GpuId gpu, string part) => string.Create(CultureInfo.InvariantCulture, $"{redis.KeyPrefix}gpu:{gpu.Machine}:{gpu.Index}:{part}");
 
-    private async Task<RedisReply> RunAsync(string script, IReadOnlyList<string> keys, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    private async Task<RedisReply> RunAsync(string script, IReadOnlyList<string> keys, IReadOnlyList<string> arguments, CancellationToken cancellationToken, bool replicated = false)
     {
         try
         {
-            return await redis.EvaluateAsync(script, keys, arguments, timeout, cancellationToken).ConfigureAwait(false);
+            return replicated
+                ? await redis.EvaluateReplicatedAsync(script, keys, arguments, timeout, cancellationToken).ConfigureAwait(false)
+                : await redis.EvaluateAsync(script, keys, arguments, timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (DiscoveryUnavailableException ex)
+        catch (CoordinationUnavailableException ex)
         {
             throw GpuSchedulingErrors.LedgerUnavailable(ex);
         }

@@ -1,12 +1,12 @@
-using Fleet.Sdk.Discovery;
+using Fleet.Sdk.Coordination;
 
 namespace Fleet.Sdk.GpuScheduling;
 
 /// <summary>Every error message of the package, built in one place.</summary>
 internal static class GpuSchedulingErrors
 {
-    public static GpuLedgerUnavailableException LedgerUnavailable(DiscoveryUnavailableException cause) => new(
-        $"The GPU ledger in Redis cannot be reached: {cause.Message} Nothing was reserved or changed; leases already held keep renewing once Redis is back. Check Fleet:Discovery:Redis:ConnectionString, or set Fleet:Gpu:Ledger=InProcess on a single machine.",
+    public static GpuLedgerUnavailableException LedgerUnavailable(CoordinationUnavailableException cause) => new(
+        $"The GPU ledger cannot be reached: {cause.Message} No new lease was granted; leases already held keep renewing once the engine is back. On a single machine, Fleet:Gpu:Ledger=InProcess needs no servers.",
         cause);
 
     public static ArgumentException BadRequest(string problem) => new(

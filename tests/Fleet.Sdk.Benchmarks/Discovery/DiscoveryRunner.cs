@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Fleet.Sdk.Coordination;
 using Fleet.Sdk.Discovery;
-using Fleet.Sdk.Security;
 using Fleet.Sdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fleet.Sdk.Benchmarks.Discovery;
@@ -25,8 +26,10 @@ internal static class DiscoveryRunner
         await using var redis = await RedisServer.StartAsync();
         var fleet = $"bench{Guid.NewGuid():N}"[..12];
 
-        using var mainpcConnection = Connect(redis, fleet);
-        using var pc2Connection = Connect(redis, fleet);
+        var mainpcConnection = Connect(redis, fleet);
+        var pc2Connection = Connect(redis, fleet);
+        using var closeMainpc = (IDisposable)mainpcConnection;
+        using var closePc2 = (IDisposable)pc2Connection;
         var metrics = new DiscoveryMetrics(null);
         var mainpc = new RedisDiscoveryProvider(mainpcConnection, metrics, TimeSpan.FromSeconds(2), NullLogger.Instance);
         var pc2 = new RedisDiscoveryProvider(pc2Connection, metrics, TimeSpan.FromSeconds(2), NullLogger.Instance);
@@ -93,8 +96,16 @@ internal static class DiscoveryRunner
         return 0;
     }
 
-    private static FleetRedisConnection Connect(RedisServer redis, string fleet) =>
-        new(new FleetRedisOptions { ConnectionString = redis.ConnectionString, FleetName = fleet }, new NoSecrets(), "bench", NullLogger.Instance);
+    private static IFleetRedis Connect(RedisServer redis, string fleet) =>
+        new ServiceCollection()
+            .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())
+            .AddFleetCoordination(o =>
+            {
+                o.FleetName = fleet;
+                o.Redis.ConnectionString = redis.ConnectionString;
+            })
+            .BuildServiceProvider()
+            .GetRequiredService<IFleetRedis>();
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
@@ -120,16 +131,5 @@ internal static class DiscoveryRunner
 
         var line = text.ToString().Split("\r\n").First(l => l.StartsWith("total_commands_processed:", StringComparison.Ordinal));
         return long.Parse(line["total_commands_processed:".Length..], CultureInfo.InvariantCulture);
-    }
-
-    private sealed class NoSecrets : ISecretStore
-    {
-        public string GetSecret(string name) => throw new FleetSecurityException(name);
-
-        public bool TryGetSecret(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
-        {
-            value = null;
-            return false;
-        }
     }
 }

@@ -82,8 +82,8 @@ internal static class GpuRunner
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Fleet:Discovery:Redis:ConnectionString"] = redis,
-            ["Fleet:Discovery:Redis:FleetName"] = fleet,
+            ["Fleet:Coordination:Redis:ConnectionString"] = redis,
+            ["Fleet:Coordination:FleetName"] = fleet,
         }).Build());
         services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
         services.AddFleetGpuScheduling(o =>

@@ -145,8 +145,8 @@ internal static class ResilienceRunner
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root.FullName });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Fleet:Discovery:Redis:ConnectionString"] = redis.ConnectionString,
-            ["Fleet:Discovery:Redis:FleetName"] = "bench",
+            ["Fleet:Coordination:Redis:ConnectionString"] = redis.ConnectionString,
+            ["Fleet:Coordination:FleetName"] = "bench",
             ["Fleet:Events:Durable:MaxLength"] = "1000000",
         });
         builder.Services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());

@@ -38,7 +38,7 @@ internal sealed class DiscoveryMachine : IAsyncDisposable
             root.Path,
             new Dictionary<string, string?>
             {
-                ["Fleet:Discovery:Redis:OperationTimeout"] = "00:00:03",
+                ["Fleet:Coordination:Redis:OperationTimeout"] = "00:00:03",
                 ["Fleet:Discovery:Ttl"] = Ttl.ToString(),
                 ["Fleet:Discovery:HeartbeatInterval"] = Heartbeat.ToString(),
             },

@@ -1,4 +1,4 @@
-namespace Fleet.Sdk.Discovery;
+namespace Fleet.Sdk.Coordination;
 
 /// <summary>A Redis reply in Fleet.Sdk's own type, so the client library can change without touching callers.</summary>
 public sealed class RedisReply
@@ -67,23 +67,4 @@ public sealed class RedisReply
         RedisReplyKind.Nil => "(nil)",
         _ => AsText() ?? Text ?? string.Empty,
     };
-}
-
-/// <summary>The kinds of <see cref="RedisReply"/>.</summary>
-public enum RedisReplyKind
-{
-    /// <summary>No value.</summary>
-    Nil,
-
-    /// <summary>An integer.</summary>
-    Integer,
-
-    /// <summary>A string.</summary>
-    Text,
-
-    /// <summary>An array of replies.</summary>
-    Array,
-
-    /// <summary>An error raised by the script or command.</summary>
-    Error,
 }

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Sdk.Coordination;
+
+internal sealed partial class FleetRedisConnection
+{
+    [LoggerMessage(EventId = 11001, Level = LogLevel.Information, Message = "Redis {Servers}: connected={Connected} after {ElapsedMs} ms (reconnects in the background when down).")]
+    private static partial void LogConnecting(ILogger logger, string servers, bool connected, long elapsedMs);
+
+    [LoggerMessage(EventId = 11002, Level = LogLevel.Warning, Message = "Redis connection to {EndPoint} failed ({FailureType}): {Reason}. Readers serve their last known state until it is back.")]
+    private static partial void LogConnectionFailed(ILogger logger, string endPoint, string failureType, string reason);
+
+    [LoggerMessage(EventId = 11003, Level = LogLevel.Information, Message = "Redis connection to {EndPoint} restored.")]
+    private static partial void LogConnectionRestored(ILogger logger, string endPoint);
+
+    [LoggerMessage(EventId = 11004, Level = LogLevel.Warning, Message = "Subscribing to {Channel} failed: {Reason}; polling keeps the view current.")]
+    private static partial void LogSubscribeFailed(ILogger logger, string channel, string reason);
+
+    [LoggerMessage(EventId = 11005, Level = LogLevel.Information, Message = "Redis topology changed (announced by {EndPoint}); following the new master.")]
+    private static partial void LogMasterChanged(ILogger logger, string endPoint);
+
+    [LoggerMessage(EventId = 11006, Level = LogLevel.Warning, Message = "Configuration key {LegacyKey} is deprecated; set {CurrentKey} instead (the old key is still read for now).")]
+    private static partial void LogLegacyKey(ILogger logger, string legacyKey, string currentKey);
+}
