@@ -32,22 +32,8 @@ internal static class CoordinationCommand
         services.AddSingleton(configuration);
         services.AddFleetCoordination();
         await using var provider = services.BuildServiceProvider();
-        FleetCoordinationOptions options;
-        IFleetCoordination engine;
-        try
-        {
-            options = provider.GetRequiredService<IOptions<FleetCoordinationOptions>>().Value;
-            engine = provider.GetRequiredService<IFleetCoordination>();
-        }
-        catch (OptionsValidationException ex)
-        {
-            throw new CliException("the coordination settings are invalid: " + string.Join(" ", ex.Failures), ex);
-        }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("Fleet:", StringComparison.Ordinal))
-        {
-            // A value the binder cannot convert (an unknown engine, a timeout that is not a time): its message names the key.
-            throw new CliException("the coordination settings are invalid: " + ex.Message, ex);
-        }
+        var options = CoordinationSettings.Resolve(() => provider.GetRequiredService<IOptions<FleetCoordinationOptions>>().Value);
+        var engine = CoordinationSettings.Resolve(() => provider.GetRequiredService<IFleetCoordination>());
 
         CoordinationStatus status;
         try
