@@ -23,6 +23,7 @@ public static class Program
             ["netmq"] = (Messaging.NetMqRunner.Usage, Messaging.NetMqRunner.RunAsync),
             ["hosting"] = (Hosting.HostingRunner.Usage, Hosting.HostingRunner.RunAsync),
             ["resilience"] = (Resilience.ResilienceRunner.Usage, Resilience.ResilienceRunner.RunAsync),
+            ["nats-failover"] = (Coordination.NatsFailoverRunner.Usage, Coordination.NatsFailoverRunner.RunAsync),
         };
 
     public static async Task<int> Main(string[] args)
