@@ -239,6 +239,16 @@ public sealed partial class NatsCluster : IAsyncDisposable
         LogNodeKilled(_logger, machine);
     }
 
+    /// <summary>Stops a machine's node cleanly (SIGTERM): it hands its JetStream leaderships over before it exits; its store stays on disk.</summary>
+    /// <param name="machine">The node's machine.</param>
+    /// <param name="cancellationToken">Cancels the wait for the process to exit.</param>
+    /// <returns>A task that completes when the process has exited.</returns>
+    public async Task StopAsync(string machine, CancellationToken cancellationToken = default)
+    {
+        await this[machine].StopAsync(cancellationToken).ConfigureAwait(false);
+        LogNodeStopped(_logger, machine);
+    }
+
     /// <summary>Starts a machine's node again on the same ports (killing it first if it runs).</summary>
     /// <param name="machine">The node's machine.</param>
     /// <param name="keepData">Whether its JetStream store survives (a restart), or it comes back empty (a replaced disk).</param>
@@ -457,6 +467,9 @@ public sealed partial class NatsCluster : IAsyncDisposable
 
     [LoggerMessage(EventId = 9052, Level = LogLevel.Information, Message = "NATS node on {Machine} restarted (data kept: {KeepData}).")]
     private static partial void LogNodeRestarted(ILogger logger, string machine, bool keepData);
+
+    [LoggerMessage(EventId = 9054, Level = LogLevel.Information, Message = "NATS node on {Machine} stopped cleanly.")]
+    private static partial void LogNodeStopped(ILogger logger, string machine);
 
     [LoggerMessage(EventId = 9053, Level = LogLevel.Debug, Message = "NATS node on {Machine} did not answer /{Path}: {Reason}.")]
     private static partial void LogMonitorFailed(ILogger logger, string machine, string path, string reason);

@@ -14,7 +14,8 @@ namespace Fleet.Sdk.Benchmarks.Coordination;
 /// through the fault proxy): a writer on a fourth machine (<c>app</c>, no node of its own) puts registry entries into
 /// an R3 bucket; the node leading the bucket is killed (SIGKILL) and the time to the first acknowledged write is
 /// measured, with the time until the survivors agree on a new bucket leader. Side by side, the baseline: a follower
-/// killed instead (no election, only the client's reconnect). Each run restarts the killed node with its data and
+/// killed instead (no election, only the client's reconnect); and planned maintenance: the leader's node stopped
+/// with SIGTERM, which hands its leadership over before it exits. Each run restarts the killed node with its data and
 /// waits until the cluster is healthy. Usage: nats-failover [RUNS] (default 10).
 /// </summary>
 internal static class NatsFailoverRunner
@@ -55,6 +56,7 @@ internal static class NatsFailoverRunner
         var leaderKilled = new List<double>();
         var elected = new List<double>();
         var followerKilled = new List<double>();
+        var leaderStopped = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
             var leader = await LeaderAsync(nats, stream);
@@ -82,17 +84,28 @@ internal static class NatsFailoverRunner
             followerKilled.Add((await FirstWriteAsync(registry, () => ++writes)).TotalMilliseconds);
             await nats.RestartAsync(follower, keepData: true);
             await nats.WaitUntilHealthyAsync(Deadline);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  run {run}: leader {leader} killed -> new leader after {electedAfter.TotalMilliseconds:0} ms, first write after {firstWrite.TotalMilliseconds:0} ms; follower {follower} killed -> first write after {followerKilled[^1]:0} ms"));
+
+            // Planned maintenance: the leader's node is stopped with SIGTERM and hands its leadership over first.
+            var stopping = await LeaderAsync(nats, stream);
+            var stopped = Stopwatch.StartNew();
+            var stop = nats.StopAsync(stopping);
+            var afterStop = await FirstWriteAfterAsync(registry, stopped, stop, () => ++writes);
+            leaderStopped.Add(afterStop.TotalMilliseconds);
+            await nats.RestartAsync(stopping, keepData: true);
+            await nats.WaitUntilHealthyAsync(Deadline);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  run {run}: leader {leader} killed -> new leader after {electedAfter.TotalMilliseconds:0} ms, first write after {firstWrite.TotalMilliseconds:0} ms; follower {follower} killed -> first write after {followerKilled[^1]:0} ms; leader {stopping} stopped cleanly -> longest write gap {afterStop.TotalMilliseconds:0} ms"));
         }
 
         leaderKilled.Sort();
         elected.Sort();
         followerKilled.Sort();
+        leaderStopped.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"nats failover (R3 bucket, nats-server {Version()}, {runs} runs, {writes} writes acknowledged): " +
             $"bucket leader killed -> first write p50 {Percentile(leaderKilled, 0.50):0} ms, p99 {Percentile(leaderKilled, 0.99):0} ms, max {leaderKilled[^1]:0} ms " +
             $"(new leader agreed p50 {Percentile(elected, 0.50):0} ms); " +
-            $"baseline follower killed -> first write p50 {Percentile(followerKilled, 0.50):0} ms, p99 {Percentile(followerKilled, 0.99):0} ms"));
+            $"baseline follower killed -> first write p50 {Percentile(followerKilled, 0.50):0} ms, p99 {Percentile(followerKilled, 0.99):0} ms; " +
+            $"leader stopped cleanly (SIGTERM) -> longest time without an acknowledged write p50 {Percentile(leaderStopped, 0.50):0} ms, p99 {Percentile(leaderStopped, 0.99):0} ms"));
         Console.WriteLine("settings: client ping every 1 s, 2 unanswered pings = lost (Fleet:Coordination:Nats:PingInterval/MaxPingsOut), reconnect wait 100 ms-2 s, " +
                           $"write attempt timeout {AttemptTimeout.TotalMilliseconds:0} ms (Fleet:Coordination:Nats:OperationTimeout); servers ping routes and clients every 1 s (ping_max 2); " +
                           "JetStream RAFT timers are nats-server constants (heartbeat 1 s, election timeout 4-9 s at random), not configurable.");
@@ -134,6 +147,29 @@ internal static class NatsFailoverRunner
             catch (DiscoveryUnavailableException) when (watch.Elapsed < Deadline)
             {
                 await Task.Delay(20);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes back to back from when the stop began until a write is acknowledged after the process exited; returns the
+    /// longest time without an acknowledged write (how long writers saw no leader).
+    /// </summary>
+    private static async Task<TimeSpan> FirstWriteAfterAsync(NatsDiscoveryProvider registry, Stopwatch since, Task stop, Func<int> acknowledged)
+    {
+        var last = TimeSpan.Zero;
+        var longest = TimeSpan.Zero;
+        while (true)
+        {
+            var stoppedBefore = stop.IsCompleted;
+            await FirstWriteAsync(registry, acknowledged);
+            var now = since.Elapsed;
+            longest = now - last > longest ? now - last : longest;
+            last = now;
+            if (stoppedBefore)
+            {
+                await stop;
+                return longest;
             }
         }
     }
