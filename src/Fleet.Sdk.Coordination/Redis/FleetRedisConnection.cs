@@ -163,11 +163,13 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         return error;
     }
 
-    /// <summary>A call that ran out of time: while no connection was ever made, that is Redis being unreachable, and the error says where to look.</summary>
+    /// <summary>A call that ran out of time: while no connection is up, that is Redis being unreachable, and the error says where to look.</summary>
     private CoordinationUnavailableException TimedOut(string what, TimeSpan timeout, TimeoutException ex) =>
-        _multiplexer.Value.IsCompletedSuccessfully
-            ? CoordinationErrors.TimedOut(Engine, Endpoint, _endpointKey, what, timeout, ex)
-            : CoordinationErrors.Unreachable(Engine, Endpoint, _endpointKey, $"still connecting after {timeout.TotalMilliseconds:0} ms", null);
+        !_multiplexer.Value.IsCompletedSuccessfully
+            ? CoordinationErrors.Unreachable(Engine, Endpoint, _endpointKey, $"still connecting after {timeout.TotalMilliseconds:0} ms", null)
+            : _multiplexer.Value.Result.IsConnected
+                ? CoordinationErrors.TimedOut(Engine, Endpoint, _endpointKey, what, timeout, ex)
+                : CoordinationErrors.Unreachable(Engine, Endpoint, _endpointKey, $"{what}: no connection after {timeout.TotalMilliseconds:0} ms", ex);
 
     private async Task<T> RunAsync<T>(Func<ConnectionMultiplexer, Task<T>> operation)
     {
