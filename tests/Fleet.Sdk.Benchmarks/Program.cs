@@ -25,6 +25,7 @@ public static class Program
             ["hosting"] = (Hosting.HostingRunner.Usage, Hosting.HostingRunner.RunAsync),
             ["resilience"] = (Resilience.ResilienceRunner.Usage, Resilience.ResilienceRunner.RunAsync),
             ["sentinel-failover"] = (Coordination.SentinelFailoverRunner.Usage, Coordination.SentinelFailoverRunner.RunAsync),
+            ["nats-failover"] = (Coordination.NatsFailoverRunner.Usage, Coordination.NatsFailoverRunner.RunAsync),
         };
 
     public static async Task<int> Main(string[] args)

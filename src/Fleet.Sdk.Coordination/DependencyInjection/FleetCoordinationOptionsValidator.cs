@@ -94,5 +94,10 @@ internal sealed class FleetCoordinationOptionsValidator : IValidateOptions<Fleet
         {
             problems.Add($"{Section}:Nats:ConnectTimeout and :OperationTimeout must be positive.");
         }
+
+        if (nats.PingInterval <= TimeSpan.Zero || nats.MaxPingsOut < 1)
+        {
+            problems.Add($"{Section}:Nats:PingInterval must be positive and {Section}:Nats:MaxPingsOut at least 1 (a lost server is noticed after PingInterval x MaxPingsOut).");
+        }
     }
 }
