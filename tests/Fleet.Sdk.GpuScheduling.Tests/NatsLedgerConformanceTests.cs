@@ -37,4 +37,8 @@ public sealed class NatsLedgerCollection : ICollectionFixture<NatsLedgerFixture>
 public sealed class NatsLedgerConformanceTests(NatsLedgerFixture nats) : GpuLedgerConformanceTests
 {
     protected override string? RedisConnectionString => nats.Server.Url;
+
+    [RequiresNatsServerFact]
+    public Task ReserveAsync_ManyLedgersOnSeparateConnectionsRaceForOneGpu_NeverOverCommittedAndTokensStrictlyGrow() =>
+        NatsLedgerRace.RunAsync([nats.Server.Url]);
 }

@@ -31,13 +31,16 @@ internal sealed partial class NatsGpuLedger : IGpuLedger
     /// <summary>JetStream's "no message found" (a stream message get for a subject that has none).</summary>
     private const int NoMessageFound = 10037;
 
-    /// <summary>The longest the one-off creation of the bucket may take.</summary>
-    private static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>JetStream's "wrong last sequence" (a compare-and-set that lost).</summary>
+    private const int WrongLastSequence = 10071;
+
+    /// <summary>The longest opening (or creating) the bucket may take, once per process.</summary>
+    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(10);
 
     private readonly IFleetNats _nats;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ResiliencePipeline _conflicts;
+    private readonly ResiliencePipeline<bool> _conflicts;
     private readonly SemaphoreSlim _storeGate = new(1, 1);
     private INatsKVStore? _store;
 
@@ -47,10 +50,10 @@ internal sealed partial class NatsGpuLedger : IGpuLedger
         _time = time;
         _logger = logger;
         Bucket = nats.KeyPrefix + "gpu-ledger";
-        _conflicts = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
+        _conflicts = new ResiliencePipelineBuilder<bool> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<bool>
             {
-                ShouldHandle = new PredicateBuilder().Handle<NatsKVWrongLastRevisionException>(),
+                ShouldHandle = new PredicateBuilder<bool>().HandleResult(false),
                 MaxRetryAttempts = ConflictRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -174,30 +177,47 @@ internal sealed partial class NatsGpuLedger : IGpuLedger
         try
         {
             var store = await StoreAsync(cancellationToken).ConfigureAwait(false);
-            return await _conflicts.ExecuteAsync(
+            T result = default!;
+            var written = await _conflicts.ExecuteAsync(
                 async ct =>
                 {
                     var (data, revision) = await _nats.RunAsync(what, c => ReadAsync(store, key, c), _nats.OperationTimeout, ct).ConfigureAwait(false);
                     var record = ToRecord(Decode(data));
-                    var (result, changed) = change(record, Now());
-                    if (changed)
-                    {
-                        var bytes = Encode(gpu, record);
-                        await _nats.RunAsync(what, c => store.UpdateAsync(key, bytes, revision, cancellationToken: c), _nats.OperationTimeout, ct).ConfigureAwait(false);
-                    }
-
-                    return result;
+                    (result, var changed) = change(record, Now());
+                    return !changed || await _nats.RunAsync(what, c => TryWriteAsync(key, Encode(gpu, record), revision, c), _nats.OperationTimeout, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
+            return written ? result : throw GpuSchedulingErrors.LedgerContended(gpu, ConflictRetries + 1);
         }
         catch (CoordinationUnavailableException ex)
         {
             throw GpuSchedulingErrors.LedgerUnavailable(ex);
         }
-        catch (NatsKVWrongLastRevisionException ex)
+    }
+
+    /// <summary>
+    /// Writes a key only if its last revision is still <paramref name="revision"/>: false when another writer got there
+    /// first. Two headers make it so: the expected last subject sequence, and a message id naming the revision the write
+    /// was based on. The id is what makes it hold on a replicated bucket with nats-server before 2.9.21, which checks the
+    /// expected sequence only on the leader before replication, so two writes from one revision can both pass that
+    /// check; the duplicate id is refused when the writes are applied, in order, on every replica.
+    /// </summary>
+    private async ValueTask<bool> TryWriteAsync(string key, byte[] value, ulong revision, CancellationToken cancellationToken)
+    {
+        var opts = new NatsJSPubOpts { ExpectedLastSubjectSequence = revision, MsgId = string.Create(CultureInfo.InvariantCulture, $"{key}@{revision}") };
+        var result = await _nats.JetStream.TryPublishAsync($"$KV.{Bucket}.{key}", value, opts: opts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!result.Success)
         {
-            throw GpuSchedulingErrors.LedgerContended(gpu, ConflictRetries + 1, ex);
+            throw result.Error;
         }
+
+        var ack = result.Value;
+        return ack.Error switch
+        {
+            null => !ack.Duplicate,
+            { ErrCode: WrongLastSequence } => false,
+            var error => throw new NatsJSApiException(error),
+        };
     }
 
     /// <summary>The bucket, created on first use when it does not exist (file storage, one revision per key, no expiry, no direct gets).</summary>
@@ -228,15 +248,17 @@ internal sealed partial class NatsGpuLedger : IGpuLedger
 
     private async Task<INatsKVStore> OpenAsync(CancellationToken cancellationToken)
     {
-        var existing = await _nats.RunAsync("open the GPU ledger bucket", ct => TryGetStoreAsync(ct), _nats.OperationTimeout, cancellationToken).ConfigureAwait(false);
+        // The first call also waits for the connection; opening (and, once per fleet, creating a replicated file
+        // stream) can take seconds on a busy cluster, so it gets a longer deadline than one operation.
+        var openTimeout = TimeSpan.FromTicks(Math.Max(_nats.OperationTimeout.Ticks, OpenTimeout.Ticks));
+        var existing = await _nats.RunAsync("open the GPU ledger bucket", ct => TryGetStoreAsync(ct), openTimeout, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
             return existing;
         }
 
         // A key-value bucket is a stream; this one is made by hand to turn direct gets off, so reads are
-        // answered by the leader. The same configuration from two machines at once is harmless. Creating a
-        // replicated file stream can take seconds on a busy cluster, so it gets a longer deadline (once).
+        // answered by the leader. The same configuration from two machines at once is harmless.
         var config = new StreamConfig("KV_" + Bucket, ["$KV." + Bucket + ".>"])
         {
             MaxMsgsPerSubject = 1,
@@ -249,9 +271,8 @@ internal sealed partial class NatsGpuLedger : IGpuLedger
             DuplicateWindow = TimeSpan.FromMinutes(2),
             Retention = StreamConfigRetention.Limits,
         };
-        var createTimeout = TimeSpan.FromTicks(Math.Max(_nats.OperationTimeout.Ticks, CreateTimeout.Ticks));
-        await _nats.RunAsync("create the GPU ledger bucket", ct => _nats.JetStream.CreateStreamAsync(config, ct), createTimeout, cancellationToken).ConfigureAwait(false);
-        return await _nats.RunAsync("open the GPU ledger bucket", ct => _nats.KeyValue.GetStoreAsync(Bucket, ct), _nats.OperationTimeout, cancellationToken).ConfigureAwait(false);
+        await _nats.RunAsync("create the GPU ledger bucket", ct => _nats.JetStream.CreateStreamAsync(config, ct), openTimeout, cancellationToken).ConfigureAwait(false);
+        return await _nats.RunAsync("open the GPU ledger bucket", ct => _nats.KeyValue.GetStoreAsync(Bucket, ct), openTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<INatsKVStore?> TryGetStoreAsync(CancellationToken cancellationToken)
