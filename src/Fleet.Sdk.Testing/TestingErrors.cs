@@ -104,4 +104,18 @@ internal static class TestingErrors
 
     public static InvalidOperationException NatsNotRunning(string operation) => new(
         $"{operation} needs a running nats-server, but it was killed; call RestartAsync first.");
+
+    public static ArgumentException NoNatsNode(string machine, IEnumerable<string> machines) => new(
+        $"No NATS node runs on machine '{machine}'. Nodes run on: {string.Join(", ", machines)}.",
+        nameof(machine));
+
+    public static ArgumentException NatsClusterMachines(IEnumerable<string> machines) => new(
+        $"NatsClusterOptions.Machines must name one or more distinct machines (three for a quorum that survives a loss), but was: [{string.Join(", ", machines)}].",
+        nameof(machines));
+
+    public static TimeoutException NatsNoLeader(TimeSpan waited, IEnumerable<string> votes) => new(
+        string.Create(CultureInfo.InvariantCulture, $"No JetStream meta leader was agreed by a majority of the NATS nodes within {waited.TotalSeconds:0.#} s. The nodes report: {string.Join("; ", votes)}. Check each node's nats.log in its DataDirectory."));
+
+    public static TimeoutException NatsNotHealthy(TimeSpan waited, IEnumerable<string> answers) => new(
+        string.Create(CultureInfo.InvariantCulture, $"Not every running NATS node reported JetStream healthy (/healthz) within {waited.TotalSeconds:0.#} s: {string.Join("; ", answers)}. Check each node's nats.log in its DataDirectory."));
 }

@@ -244,7 +244,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         return text.ToString();
     }
 
-    private static int FreePort(string bindAddress)
+    internal static int FreePort(string bindAddress)
     {
         using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
         probe.Bind(new IPEndPoint(IPAddress.Parse(bindAddress), 0));
