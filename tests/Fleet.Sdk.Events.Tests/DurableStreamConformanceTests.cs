@@ -277,3 +277,9 @@ public sealed class NatsStreamConformanceTests(NatsFixture nats) : DurableStream
 {
     protected override IReadOnlyDictionary<string, string?> Engine => StreamEngines.Nats(nats.Server.Url);
 }
+
+[RequiresNatsServer]
+public sealed class NatsClusterStreamConformanceTests(NatsClusterFixture nats) : DurableStreamConformanceTests, IClassFixture<NatsClusterFixture>
+{
+    protected override IReadOnlyDictionary<string, string?> Engine => StreamEngines.Nats(nats.Cluster.GetServers("mainpc"));
+}
