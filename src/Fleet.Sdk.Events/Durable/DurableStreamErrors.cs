@@ -1,3 +1,5 @@
+using Fleet.Sdk.Coordination;
+
 namespace Fleet.Sdk.Events;
 
 /// <summary>The package's one place that builds its exceptions, so each says what failed and how to fix it.</summary>
@@ -18,6 +20,10 @@ internal static class DurableStreamErrors
     /// <summary>JetStream refused to create or update a stream or consumer with the configured limits.</summary>
     public static InvalidOperationException JetStreamRefused(string what, string stream, string reason) =>
         new($"NATS JetStream refused to {what} for durable stream '{stream}': {reason}. Check {DurableStreamConstants.SectionName}:MaxBytes (JetStream reserves it on every replica's store, see the servers' max_file_store), :MaxAge, :IdempotencyWindow, and Fleet:Coordination:Nats:Replicas (at most the number of servers).");
+
+    /// <summary>JetStream found too few servers online to place a stream's replicas.</summary>
+    public static CoordinationUnavailableException NoPeers(CoordinationEngine engine, string endpoint, string what, string stream, int replicas, Exception cause) =>
+        new(engine, endpoint, "Fleet:Coordination:Nats:Replicas", $"NATS JetStream could not {what} for durable stream '{stream}': fewer than {replicas} servers are online to hold its replicas ({cause.Message}). It works again once enough servers are back; if it never does, Fleet:Coordination:Nats:Replicas ({replicas}) is more than the servers in the cluster.", cause);
 
     /// <summary>A payload above the configured limit.</summary>
     public static ArgumentException PayloadTooLarge(string stream, int size, int limit, string parameter) =>

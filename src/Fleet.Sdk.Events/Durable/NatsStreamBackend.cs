@@ -20,6 +20,9 @@ namespace Fleet.Sdk.Events;
 /// </summary>
 internal sealed partial class NatsStreamBackend : IDurableStreamBackend
 {
+    /// <summary>JetStream's "no suitable peers for placement" error code.</summary>
+    private const int NoSuitablePeers = 10005;
+
     private readonly ConcurrentDictionary<string, Lazy<Task>> _streams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Stream, string Group), Lazy<Task<INatsJSConsumer>>> _consumers = new();
     private Lazy<Task<INatsKVStore>>? _members;
@@ -133,6 +136,13 @@ internal sealed partial class NatsStreamBackend : IDurableStreamBackend
         try
         {
             return await Nats.RunAsync(what, operation, Options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.ErrCode == NoSuitablePeers)
+        {
+            // Right after a partition heals or a node restarts, JetStream still counts a peer as offline; with
+            // more replicas than servers it never stops. Either way it is "not now": retried within the deadlines.
+            Forget(stream, group: null);
+            throw DurableStreamErrors.NoPeers(Nats.Engine, Nats.Endpoint, what, stream, Nats.Replicas, ex);
         }
         catch (NatsJSApiException ex)
         {
