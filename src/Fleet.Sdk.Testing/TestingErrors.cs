@@ -118,4 +118,16 @@ internal static class TestingErrors
 
     public static TimeoutException NatsNotHealthy(TimeSpan waited, IEnumerable<string> answers) => new(
         string.Create(CultureInfo.InvariantCulture, $"Not every running NATS node reported JetStream healthy (/healthz) within {waited.TotalSeconds:0.#} s: {string.Join("; ", answers)}. Check each node's nats.log in its DataDirectory."));
+
+    public static InvalidOperationException SentinelClusterNotReady(TimeSpan waited, string state) => new(
+        string.Create(CultureInfo.InvariantCulture, $"The Redis Sentinel cluster was not ready within {waited.TotalSeconds:0.#} s: {state}. Raise RedisSentinelClusterOptions.StartTimeout on a slow machine, or read the logs in the servers' and sentinels' directories."));
+
+    public static TimeoutException NoFailover(string previous, TimeSpan waited, string state) => new(
+        string.Create(CultureInfo.InvariantCulture, $"No sentinel majority named a new master other than {previous} within {waited.TotalSeconds:0.#} s ({state}). Check that a replica is reachable from the sentinels and RedisSentinelClusterOptions.DownAfter / FailoverTimeout."));
+
+    public static InvalidOperationException NoSentinelAnswer(string detail) => new(
+        $"No sentinel named a master for the service: {detail}. Are the sentinels running (RedisSentinel.RestartAsync)?");
+
+    public static ArgumentException InvalidSentinelLayout(string detail) => new(
+        $"RedisSentinelClusterOptions: {detail}.", "options");
 }
