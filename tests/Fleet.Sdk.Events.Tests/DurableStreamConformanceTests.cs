@@ -283,3 +283,14 @@ public sealed class NatsClusterStreamConformanceTests(NatsClusterFixture nats) :
 {
     protected override IReadOnlyDictionary<string, string?> Engine => StreamEngines.Nats(nats.Cluster.GetServers("mainpc"));
 }
+
+[Collection(RedisSentinelCollection.Name)]
+[RequiresRedisSentinel]
+public sealed class RedisSentinelStreamConformanceTests(RedisSentinelFixture sentinel) : DurableStreamConformanceTests
+{
+    protected override IReadOnlyDictionary<string, string?> Engine => new Dictionary<string, string?>(sentinel.Settings)
+    {
+        ["Fleet:Coordination:Redis:ConnectTimeout"] = "00:00:02",
+        ["Fleet:Coordination:Redis:OperationTimeout"] = "00:00:02",
+    };
+}
