@@ -23,6 +23,7 @@ public static class Program
             ["netmq"] = (Messaging.NetMqRunner.Usage, Messaging.NetMqRunner.RunAsync),
             ["hosting"] = (Hosting.HostingRunner.Usage, Hosting.HostingRunner.RunAsync),
             ["resilience"] = (Resilience.ResilienceRunner.Usage, Resilience.ResilienceRunner.RunAsync),
+            ["stream"] = (Coordination.StreamRunner.Usage, Coordination.StreamRunner.RunAsync),
         };
 
     public static async Task<int> Main(string[] args)
