@@ -26,6 +26,7 @@ public static class Program
             ["resilience"] = (Resilience.ResilienceRunner.Usage, Resilience.ResilienceRunner.RunAsync),
             ["sentinel-failover"] = (Coordination.SentinelFailoverRunner.Usage, Coordination.SentinelFailoverRunner.RunAsync),
             ["nats-failover"] = (Coordination.NatsFailoverRunner.Usage, Coordination.NatsFailoverRunner.RunAsync),
+            ["stream"] = (Coordination.StreamRunner.Usage, Coordination.StreamRunner.RunAsync),
         };
 
     public static async Task<int> Main(string[] args)
