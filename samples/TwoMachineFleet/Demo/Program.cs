@@ -5,7 +5,9 @@
 // instead of hanging; heals it; places models on the two machines' GPUs (VRAM leases, variants, a
 // request that does not fit); then stops both agents with SIGTERM and checks their exit codes.
 // Embedded defaults (static discovery, in-process GPU ledger); with --redis, a real redis-server
-// behind the fault proxy holds the registry and the GPU ledger. Exits 0 when every step behaved as described.
+// behind the fault proxy holds the registry and the GPU ledger; with --nats, a three-node NATS
+// JetStream cluster (mainpc, pc2 and a third voter, "witness") holds them, and the demo kills the
+// cluster's leader partway through. Exits 0 when every step behaved as described.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -25,18 +27,35 @@ var workDirectory = Directory.CreateTempSubdirectory("fleet-demo-").FullName;
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
 var useRedis = args.Contains("--redis");
-if (args.Except(["--redis"]).FirstOrDefault() is { } unknown)
+var useNats = args.Contains("--nats");
+if (args.Except(["--redis", "--nats"]).FirstOrDefault() is { } unknown || (useRedis && useNats))
 {
-    Console.Error.WriteLine($"error: unknown argument '{unknown}'. Usage: demo [--redis]  (--redis: a real redis-server holds the registry and the GPU ledger)");
+    Console.Error.WriteLine($"error: {(useRedis && useNats ? "give --redis or --nats, not both" : $"unknown argument '{args.Except(["--redis", "--nats"]).First()}'")}. " +
+        "Usage: demo [--redis | --nats]  (--redis: a real redis-server holds the registry and the GPU ledger; --nats: a three-node NATS JetStream cluster does, and its leader is killed partway)");
     return 2;
 }
 
-await using var cluster = await FleetCluster.StartAsync(["mainpc", "pc2"]);
+await using var cluster = await FleetCluster.StartAsync(useNats ? ["mainpc", "pc2", "witness"] : ["mainpc", "pc2"]);
 await using var redis = useRedis ? await RedisServer.StartAsync() : null;
 if (redis is not null)
 {
     await cluster.AddRedisAsync(redis);
 }
+
+NatsCluster? nats = null;
+if (useNats)
+{
+    var natsOptions = new NatsClusterOptions();
+    natsOptions.Machines.Clear();
+    foreach (var machine in new[] { "mainpc", "pc2", "witness" })
+    {
+        natsOptions.Machines.Add(machine);
+    }
+
+    nats = await NatsCluster.StartAsync(cluster, natsOptions);
+}
+
+await using var natsCluster = nats;
 
 var mainpc = cluster["mainpc"].Address;
 var pc2 = cluster["pc2"].Address;
@@ -45,8 +64,10 @@ await cluster.AddServiceAsync("mainpc", "ModelAgent", modelPort);
 var modelFromPc2 = cluster.GetAddress("pc2", "ModelAgent");
 
 Step($"Simulated machines: mainpc at {mainpc}, pc2 at {pc2}; pc2 reaches ModelAgent through the fault proxy at {modelFromPc2}.");
-Step(redis is null
-    ? "Embedded defaults: discovery from the topology, an in-process GPU ledger (run with --redis for a real Redis)."
+Step(nats is not null
+    ? $"NATS JetStream on three machines (mainpc, pc2 and witness, the third voter two machines need for a quorum): the registry and the GPU ledger; cluster routes and clients go through the fault proxy. JetStream leader: {await nats.WaitForLeaderAsync(TimeSpan.FromSeconds(60))}."
+    : redis is null
+    ? "Embedded defaults: discovery from the topology, an in-process GPU ledger (run with --redis for a real Redis, --nats for a NATS cluster)."
     : $"Redis at {redis.ConnectionString} on its own machine: the registry and the GPU ledger; each machine reaches it through its own link.");
 var variables = new Dictionary<string, string>
 {
@@ -79,6 +100,57 @@ var zmqHealth = await client.CallAsync("health_check");
 Step($"   health_check over ZeroMQ (what the Python agents send) -> status \"{zmqHealth.GetProperty("status").GetString()}\", state {zmqHealth.GetProperty("state").GetString()}");
 Expect(zmqHealth.GetProperty("status").GetString() == "ok", "health_check answers ok");
 await ShowHealthAsync("GatewayAgent", new Uri($"http://{pc2}:{gatewayHealth}/health"));
+
+// The GPU ledger's host starts now: with NATS it creates the ledger's R3 bucket, which JetStream can place
+// only while all three nodes run (a replicated bucket that exists keeps working on two of them).
+using var gpuHost = await StartGpuHostAsync();
+
+if (nats is not null)
+{
+    var leader = await nats.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
+    Step($"1b. The NATS JetStream leader, the node on {leader}, is killed (SIGKILL); the two others elect a new one.");
+    var killed = Stopwatch.StartNew();
+    await nats.KillAsync(leader);
+    string? next = null;
+    await PollAsync(async () => (next = await nats.GetMetaLeaderAsync()) is { } machine && machine != leader, TimeSpan.FromSeconds(30));
+    Expect(next is not null, $"a new leader is elected ({next ?? "none"}, {killed.ElapsedMilliseconds} ms after the kill)");
+    Expect(await PollAsync(async () => await HealthStatusAsync(new Uri($"http://{pc2}:{gatewayHealth}/health")) == "ok", TimeSpan.FromSeconds(30)),
+        "the gateway stays (or is again) healthy on the remaining two nodes");
+    var reply = await client.CallAsync("ask", new { question = "still here?" });
+    Show("still here?", reply);
+    Expect(!reply.GetProperty("degraded").GetBoolean(), "calls across machines go on without the killed node");
+    await ShowHealthAsync("GatewayAgent", new Uri($"http://{pc2}:{gatewayHealth}/health"));
+
+    // The ledger's bucket elects a new leader of its own; a grant is retried until it has one.
+    var probe = Stopwatch.StartNew();
+    GpuLease? granted = null;
+    await PollAsync(
+        async () =>
+        {
+            try
+            {
+                granted = (await gpuHost.Services.GetRequiredService<IGpuScheduler>().AcquireAsync(new GpuRequest("probe", 1024), TimeSpan.Zero)).Lease;
+                return granted is not null;
+            }
+            catch (GpuLedgerUnavailableException)
+            {
+                return false;
+            }
+        },
+        TimeSpan.FromSeconds(30));
+    Expect(granted is not null, $"the GPU ledger grants a lease on the two remaining nodes ({(granted is null ? "none" : $"{granted.Machine} GPU {granted.GpuIndex}, fencing token {granted.FencingToken}")}, {probe.ElapsedMilliseconds} ms)");
+    if (granted is not null)
+    {
+        await granted.DisposeAsync();
+    }
+
+    // Two machines alone are not a quorum: with the witness down, cutting mainpc from pc2 (step 2) would stop every
+    // write. The killed node comes back first, with its data, and catches up.
+    Step($"   The node on {leader} restarts with its data (two machines without the witness could not outvote a cut).");
+    await nats.RestartAsync(leader, keepData: true);
+    await nats.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+    Expect(await nats.GetMetaLeaderAsync() is not null, "all three nodes agree on a leader again");
+}
 
 Step("2. The link between mainpc and pc2 is cut (every byte dropped, connections left hanging).");
 await cluster.PartitionAsync("mainpc", "pc2");
@@ -163,6 +235,11 @@ Process StartAgent(string name, Dictionary<string, string> environment)
         info.ArgumentList.Add($"--Fleet:Coordination:Redis:ConnectionString={cluster.GetAddress(name == "ModelAgent" ? "mainpc" : "pc2", "redis")}");
     }
 
+    if (nats is not null)
+    {
+        info.ArgumentList.Add($"--Fleet:Coordination:Nats:Servers={nats.GetServers(name == "ModelAgent" ? "mainpc" : "pc2")}");
+    }
+
     foreach (var (key, value) in environment)
     {
         info.Environment[key] = value;
@@ -179,12 +256,12 @@ Process StartAgent(string name, Dictionary<string, string> environment)
     return process;
 }
 
-async Task PlaceModelsAsync()
+async Task<IHost> StartGpuHostAsync()
 {
     var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = workDirectory });
     var settings = new Dictionary<string, string?>
     {
-        ["Fleet:Gpu:Ledger"] = redis is null ? "InProcess" : "Redis",
+        ["Fleet:Gpu:Ledger"] = redis is null && nats is null ? "InProcess" : "Auto",
         ["Fleet:Gpu:Machine"] = "mainpc",
         ["Fleet:Gpu:RequireLiveMachine"] = "false",
         ["Fleet:Gpu:ReportThisMachine"] = "false",
@@ -201,11 +278,22 @@ async Task PlaceModelsAsync()
         settings["Fleet:Coordination:Redis:ConnectionString"] = cluster.GetAddress("mainpc", "redis");
     }
 
+    if (nats is not null)
+    {
+        settings["Fleet:Coordination:Nats:Servers"] = nats.GetServers("mainpc");
+    }
+
     builder.Configuration.AddInMemoryCollection(settings);
     builder.Services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
     builder.Services.AddFleetGpuScheduling();
-    using var gpuHost = builder.Build();
-    await gpuHost.StartAsync();
+    var host = builder.Build();
+    await host.StartAsync();
+    Step($"GPU scheduling ready on mainpc: {(await host.Services.GetRequiredService<IGpuScheduler>().GetStatusAsync()).Count} GPUs in the ledger.");
+    return host;
+}
+
+async Task PlaceModelsAsync()
+{
     var scheduler = gpuHost.Services.GetRequiredService<IGpuScheduler>();
     var leases = new List<GpuLease>();
     var requests = new[]
