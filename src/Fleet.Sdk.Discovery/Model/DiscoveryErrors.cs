@@ -8,6 +8,10 @@ internal static class DiscoveryErrors
             $"for another {remaining.TotalSeconds:0.#} s. Give each instance a unique id (Fleet:Discovery:InstanceId), or stop the other process; " +
             "a crashed holder's registration expires by itself after its TTL, and registration is retried until then.");
 
+    public static DiscoveryUnavailableException Contended(string service, string instanceId, int attempts) =>
+        new($"Instance '{instanceId}' of '{service}' changed under {attempts} attempts in a row to write it on its revision: other processes keep writing the same registration. " +
+            "Give each instance a unique id (Fleet:Discovery:InstanceId); the next heartbeat tries again.");
+
     public static DiscoveryUnavailableException Timeout(string provider, string what, TimeSpan deadline) =>
         new($"The {provider} registry did not answer {what} within {deadline.TotalMilliseconds:0} ms (Fleet:Discovery:ResolveTimeout).");
 
