@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Fleet.Sdk.Events.Tests;
 
-/// <summary>A host with durable streams on a Redis; disposing it stops the host and removes its folder.</summary>
+/// <summary>A host with durable streams on a coordination engine; disposing it stops the host and removes its folder.</summary>
 internal sealed class StreamsHost : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -22,18 +22,22 @@ internal sealed class StreamsHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<StreamsHost> StartAsync(string connectionString, string fleet, IDictionary<string, string?>? settings = null, ListLoggerProvider? logs = null)
+    /// <summary>Starts a host on a Redis at <paramref name="connectionString"/>.</summary>
+    public static Task<StreamsHost> StartAsync(string connectionString, string fleet, IDictionary<string, string?>? settings = null, ListLoggerProvider? logs = null) =>
+        StartAsync(StreamEngines.Redis(connectionString), fleet, settings, logs);
+
+    /// <summary>Starts a host on the engine that <paramref name="engine"/>'s <c>Fleet:Coordination</c> settings name.</summary>
+    public static async Task<StreamsHost> StartAsync(IReadOnlyDictionary<string, string?> engine, string fleet, IDictionary<string, string?>? settings = null, ListLoggerProvider? logs = null)
     {
         var root = new TempDirectory();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root.Path });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Fleet:Coordination:Redis:ConnectionString"] = connectionString,
             ["Fleet:Coordination:FleetName"] = fleet,
-            ["Fleet:Coordination:Redis:ConnectTimeout"] = "00:00:02",
-            ["Fleet:Coordination:Redis:OperationTimeout"] = "00:00:02",
             ["Fleet:Discovery:Machine"] = "mainpc",
+            ["Fleet:Events:Durable:MaxBytes"] = "8388608",
         });
+        builder.Configuration.AddInMemoryCollection(engine);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

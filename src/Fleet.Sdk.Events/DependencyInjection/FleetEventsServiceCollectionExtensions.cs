@@ -12,8 +12,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FleetEventsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers durable streams configured from <c>Fleet:Events:Durable</c>, on the process's Redis
-    /// connection (<c>Fleet:Coordination:Redis</c>; the coordination layer is registered too). Repeat calls are harmless.
+    /// Registers durable streams configured from <c>Fleet:Events:Durable</c>, on the process's coordination
+    /// engine (<c>Fleet:Coordination</c>: Redis, NATS JetStream or in-process; the coordination layer is
+    /// registered too). Repeat calls are harmless.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <returns>The services, for chaining.</returns>
@@ -46,7 +47,7 @@ public static class FleetEventsServiceCollectionExtensions
         services.AddFleetCoordination();
         services.AddFleetOptions(DurableStreamConstants.SectionName, section, configure, typeof(DurableStreamOptionsValidator));
         services.TryAddSingleton<IDurableStreams>(static sp => new DurableStreams(
-            sp.GetRequiredService<IFleetRedis>(),
+            sp.GetRequiredService<IFleetCoordination>(),
             sp.GetRequiredService<IOptions<DurableStreamOptions>>().Value,
             sp.GetService<ILoggerFactory>(),
             sp.GetService<IMeterFactory>(),

@@ -14,30 +14,26 @@ public sealed partial class DurableStream
     {
         _owner = owner;
         Name = name;
-        Key = $"{owner.Redis.KeyPrefix}stream:{name}";
-        NotifyChannel = $"{Key}:appended";
     }
 
     /// <summary>Gets the stream's name.</summary>
     public string Name { get; }
 
-    internal string Key { get; }
-
-    internal string NotifyChannel { get; }
-
     internal DurableStreams Owner => _owner;
 
     /// <summary>
-    /// Appends an event, retrying while Redis cannot be reached for up to
+    /// Appends an event, retrying while the coordination engine cannot be reached for up to
     /// <see cref="DurableStreamOptions.AppendDeadline"/>. Every attempt carries the same idempotency
-    /// key, so an append whose reply was lost is stored once.
+    /// key, so an append whose reply was lost is stored once. It returns once the engine holds the event
+    /// durably: on Redis, once the configured replicas confirmed it (<c>Fleet:Coordination:Redis:MinReplicaAcks</c>);
+    /// on NATS JetStream, once a majority of the stream's replicas stored it.
     /// </summary>
     /// <param name="payload">The event, usually JSON.</param>
-    /// <param name="idempotencyKey">A key unique to this event (for example its business id), so that appending it again, even from another process, stores nothing new; <see langword="null"/> for a fresh key per call.</param>
+    /// <param name="idempotencyKey">A key unique to this event (for example its business id), so that appending it again within <see cref="DurableStreamOptions.IdempotencyWindow"/>, even from another process, stores nothing new; <see langword="null"/> for a fresh key per call.</param>
     /// <param name="cancellationToken">Stops retrying.</param>
     /// <returns>The event's id in the stream (the first append's id when the key was seen before).</returns>
-    /// <exception cref="ArgumentException">The payload is larger than <see cref="DurableStreamOptions.MaxPayloadBytes"/>, or the key is longer than 200 characters.</exception>
-    /// <exception cref="DurableStreamUnavailableException">Redis could not be reached within the append deadline; the event may or may not be stored, and appending it again with the same key is safe.</exception>
+    /// <exception cref="ArgumentException">The payload is larger than <see cref="DurableStreamOptions.MaxPayloadBytes"/>, or the key is longer than 200 characters or holds control characters.</exception>
+    /// <exception cref="DurableStreamUnavailableException">The engine could not be reached within the append deadline; the event may or may not be stored, and appending it again with the same key is safe.</exception>
     public async Task<string> AppendAsync(string payload, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(payload);
@@ -45,44 +41,33 @@ public sealed partial class DurableStream
         var size = Encoding.UTF8.GetByteCount(payload);
         if (size > options.MaxPayloadBytes)
         {
-            throw new ArgumentException($"The event for stream '{Name}' is {size} bytes, above {DurableStreamConstants.SectionName}:MaxPayloadBytes ({options.MaxPayloadBytes}); store large data elsewhere (a file, a model store) and append a reference to it.", nameof(payload));
+            throw DurableStreamErrors.PayloadTooLarge(Name, size, options.MaxPayloadBytes, nameof(payload));
         }
 
-        if (idempotencyKey is { Length: > 200 })
+        if (idempotencyKey is { Length: > 200 } || (idempotencyKey is not null && idempotencyKey.Any(char.IsControl)))
         {
-            throw new ArgumentException($"The idempotency key is {idempotencyKey.Length} characters; use at most 200 (for example a GUID or a business id).", nameof(idempotencyKey));
+            throw DurableStreamErrors.BadKey(idempotencyKey.Length, nameof(idempotencyKey));
         }
 
         var key = idempotencyKey ?? Guid.NewGuid().ToString("N");
-        string[] keys = [Key, $"{Key}:appended-key:{key}"];
-        string[] arguments =
-        [
-            payload,
-            options.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ((long)Math.Ceiling(options.IdempotencyWindow.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            NotifyChannel,
-        ];
-
         var retry = new RetryBudget(_owner.TimeProvider, options.AppendDeadline, (attempts, failure) =>
         {
             _owner.Metrics.AppendRetries.Add(1);
             LogAppendRetry(_owner.Logger, Name, attempts, failure.InnerException?.Message ?? failure.Message);
         });
-        RedisReply reply;
+        string id;
         try
         {
-            reply = await _owner.Retry.ExecuteAsync(
+            id = await _owner.Retry.ExecuteAsync(
                 retry,
-                ct => EvaluateAsync(DurableStreamScripts.Append, keys, arguments, "append an event", ct, replicated: true),
+                ct => GuardAsync("append an event", () => _owner.Backend.AppendAsync(Name, payload, key, ct)),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (DurableStreamUnavailableException ex)
         {
             var reason = ex.InnerException?.Message ?? ex.Message;
             LogAppendFailed(_owner.Logger, Name, retry.Attempts, reason);
-            throw new DurableStreamUnavailableException(
-                $"Appending to durable stream '{Name}' failed for {options.AppendDeadline.TotalSeconds:0.#} s ({retry.Attempts} attempts): {reason} Append it again with the same idempotency key ('{key}') once Redis is back; it will be stored once.",
-                ex.InnerException ?? ex);
+            throw DurableStreamErrors.AppendGaveUp(Name, options.AppendDeadline, retry.Attempts, reason, key, _owner.Backend.EngineName, ex.InnerException ?? ex);
         }
 
         _owner.Metrics.Appended.Add(1);
@@ -91,7 +76,7 @@ public sealed partial class DurableStream
             LogAppendRecovered(_owner.Logger, Name, retry.Attempts, (long)retry.Elapsed.TotalMilliseconds);
         }
 
-        return reply.AsText() ?? throw new InvalidOperationException($"Redis gave no id for an append to stream '{Name}' ({reply}).");
+        return id;
     }
 
     /// <summary>Appends <paramref name="value"/> serialized as JSON; see <see cref="AppendAsync(string, string?, CancellationToken)"/>.</summary>
@@ -120,35 +105,23 @@ public sealed partial class DurableStream
     /// <param name="group">The group.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The figures.</returns>
-    /// <exception cref="DurableStreamUnavailableException">Redis cannot be reached.</exception>
-    public async Task<DurableStreamInfo> GetInfoAsync(string group, CancellationToken cancellationToken = default)
+    /// <exception cref="DurableStreamUnavailableException">The engine cannot be reached.</exception>
+    public Task<DurableStreamInfo> GetInfoAsync(string group, CancellationToken cancellationToken = default)
     {
         DurableStreamNames.Validate(group, "consumer group name", nameof(group));
-        var reply = await EvaluateAsync(DurableStreamScripts.Info, [Key], [group], "read its figures", cancellationToken).ConfigureAwait(false);
-        return new DurableStreamInfo(reply.Items[0].Integer, reply.Items[1].Integer, reply.Items[2].Integer);
+        return GuardAsync("read its figures", () => _owner.Backend.GetInfoAsync(Name, group, cancellationToken));
     }
 
-    internal Task<RedisReply> EvaluateAsync(string script, string[] arguments, string what, CancellationToken cancellationToken) =>
-        EvaluateAsync(script, [Key], arguments, what, cancellationToken);
-
-    private async Task<RedisReply> EvaluateAsync(string script, string[] keys, string[] arguments, string what, CancellationToken cancellationToken, bool replicated = false)
+    /// <summary>Runs one call on the engine, turning "cannot reach it" into <see cref="DurableStreamUnavailableException"/>.</summary>
+    internal async Task<T> GuardAsync<T>(string what, Func<Task<T>> call)
     {
         try
         {
-            var timeout = _owner.Options.OperationTimeout;
-            var reply = replicated
-                ? await _owner.Redis.EvaluateReplicatedAsync(script, keys, arguments, timeout, cancellationToken).ConfigureAwait(false)
-                : await _owner.Redis.EvaluateAsync(script, keys, arguments, timeout, cancellationToken).ConfigureAwait(false);
-            if (reply.Kind == RedisReplyKind.Error)
-            {
-                throw new InvalidOperationException($"Redis refused to {what} on durable stream '{Name}': {reply.Text}");
-            }
-
-            return reply;
+            return await call().ConfigureAwait(false);
         }
         catch (CoordinationUnavailableException ex)
         {
-            throw new DurableStreamUnavailableException($"Could not {what} on durable stream '{Name}': {ex.Message}", ex);
+            throw DurableStreamErrors.Unavailable(what, Name, ex);
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Fleet.Sdk.Coordination;
 using Microsoft.Extensions.Logging;
 
 namespace Fleet.Sdk.Events;
@@ -14,7 +12,7 @@ public sealed partial class DurableStreamConsumer : IDisposable
 {
     private readonly DurableStream _stream;
     private readonly SemaphoreSlim _appended = new(0, 1);
-    private readonly IDisposable _subscription;
+    private readonly IDurableConsumerBackend _backend;
     private readonly HashSet<string> _inFlight = [];
     private bool _recoverOwnPending = true;
     private int _disposed;
@@ -24,7 +22,7 @@ public sealed partial class DurableStreamConsumer : IDisposable
         _stream = stream;
         Group = group;
         Name = name;
-        _subscription = stream.Owner.Redis.Subscribe(stream.NotifyChannel, _ => Wake());
+        _backend = stream.Owner.Backend.OpenConsumer(stream.Name, group, name, Wake);
     }
 
     /// <summary>Gets the consumer group.</summary>
@@ -42,7 +40,7 @@ public sealed partial class DurableStreamConsumer : IDisposable
     /// <param name="wait">How long to wait when there is nothing to read; <see cref="TimeSpan.Zero"/> to return at once.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The events, oldest first; empty when none arrived in time.</returns>
-    /// <exception cref="DurableStreamUnavailableException">Redis cannot be reached; nothing was delivered, read again later.</exception>
+    /// <exception cref="DurableStreamUnavailableException">The engine cannot be reached; read again later (what it may have delivered comes back: at once on Redis and in-process, after <see cref="DurableStreamOptions.ClaimAfter"/> on NATS).</exception>
     public async Task<IReadOnlyList<DurableEvent>> ReadAsync(int maxCount = 100, TimeSpan wait = default, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -52,19 +50,17 @@ public sealed partial class DurableStreamConsumer : IDisposable
         var options = _stream.Owner.Options;
         var time = _stream.Owner.TimeProvider;
         var started = time.GetTimestamp();
-        var claimAfter = ((long)options.ClaimAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        var count = maxCount.ToString(CultureInfo.InvariantCulture);
         while (true)
         {
-            // After a failed read, events Redis delivered may never have reached this process: look
+            // After a failed read, events the engine delivered may never have reached this process: look
             // at what is pending on this consumer first (also on a consumer's first read, for what a
             // previous run of it left unacknowledged), skipping what this instance is handling now.
-            var recovering = _recoverOwnPending;
+            var recovering = _recoverOwnPending && _backend.RecoversOwnPending;
             List<DurableEvent> events;
             try
             {
-                var reply = await _stream.EvaluateAsync(DurableStreamScripts.Read, [Group, Name, count, claimAfter, recovering ? "1" : "0"], "read events", cancellationToken).ConfigureAwait(false);
-                events = Parse(reply);
+                var read = await _stream.GuardAsync("read events", () => _backend.ReadAsync(maxCount, recovering, cancellationToken)).ConfigureAwait(false);
+                events = Count(read);
             }
             catch (DurableStreamUnavailableException)
             {
@@ -104,15 +100,21 @@ public sealed partial class DurableStreamConsumer : IDisposable
     }
 
     /// <summary>
-    /// Acknowledges an event: the group will not deliver it again. While Redis cannot be reached it
+    /// Acknowledges an event: the group will not deliver it again. While the engine cannot be reached it
     /// retries for up to <see cref="DurableStreamOptions.AckDeadline"/>; an acknowledgement whose
     /// reply was lost is recognised on the retry.
     /// </summary>
     /// <param name="durableEvent">An event this consumer read.</param>
     /// <param name="cancellationToken">Stops retrying.</param>
-    /// <returns><see langword="true"/> when acknowledged; <see langword="false"/> when it had been handed to another consumer after <see cref="DurableStreamOptions.ClaimAfter"/> (that consumer handles it), or the group was lost with Redis's data.</returns>
+    /// <returns>
+    /// <see langword="true"/> when acknowledged; <see langword="false"/> when it had been handed to another consumer after
+    /// <see cref="DurableStreamOptions.ClaimAfter"/> (that consumer handles it), or the group was lost with the engine's data.
+    /// On NATS JetStream, which accepts late acknowledgements, <see langword="false"/> means the acknowledgement could not be
+    /// confirmed within <see cref="DurableStreamOptions.ClaimAfter"/> of the read: the event is (or may already have been)
+    /// delivered again, to this consumer or another.
+    /// </returns>
     /// <exception cref="ArgumentException">The event is from another stream.</exception>
-    /// <exception cref="DurableStreamUnavailableException">Redis could not be reached within the deadline; the event stays pending and is delivered again after <see cref="DurableStreamOptions.ClaimAfter"/>.</exception>
+    /// <exception cref="DurableStreamUnavailableException">The engine could not be reached within the deadline; the event stays pending and is delivered again after <see cref="DurableStreamOptions.ClaimAfter"/>.</exception>
     public async Task<bool> AckAsync(DurableEvent durableEvent, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -123,12 +125,12 @@ public sealed partial class DurableStreamConsumer : IDisposable
         }
 
         var owner = _stream.Owner;
-        var reply = await owner.Retry.ExecuteAsync(
+        var result = await owner.Retry.ExecuteAsync(
             new RetryBudget(owner.TimeProvider, owner.Options.AckDeadline),
-            ct => _stream.EvaluateAsync(DurableStreamScripts.Ack, [Group, Name, durableEvent.Id], "acknowledge an event", ct),
+            ct => _stream.GuardAsync("acknowledge an event", () => _backend.AckAsync(durableEvent.Id, ct)),
             cancellationToken).ConfigureAwait(false);
         _inFlight.Remove(durableEvent.Id);
-        if (reply.Integer is 1 or 2)
+        if (result is DurableAckResult.Acknowledged or DurableAckResult.AlreadyAcknowledged)
         {
             owner.Metrics.Acknowledged.Add(1);
             return true;
@@ -144,7 +146,7 @@ public sealed partial class DurableStreamConsumer : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _subscription.Dispose();
+            _backend.Dispose();
             _appended.Dispose();
         }
     }
@@ -164,43 +166,23 @@ public sealed partial class DurableStreamConsumer : IDisposable
         }
     }
 
-    private List<DurableEvent> Parse(RedisReply reply)
+    private List<DurableEvent> Count(DurableReadResult read)
     {
         var metrics = _stream.Owner.Metrics;
-        var trimmed = reply.Items[1].Integer;
-        if (trimmed > 0)
+        if (read.Trimmed > 0)
         {
-            metrics.Trimmed.Add(trimmed);
-            LogTrimmed(_stream.Owner.Logger, _stream.Name, Group, trimmed, _stream.Owner.Options.MaxLength);
+            metrics.Trimmed.Add(read.Trimmed);
+            LogTrimmed(_stream.Owner.Logger, _stream.Name, Group, read.Trimmed, _stream.Owner.Options.MaxLength);
         }
 
-        var entries = reply.Items[0].Items;
-        var events = new List<DurableEvent>(entries.Count);
-        foreach (var entry in entries)
+        foreach (var durableEvent in read.Events.Where(e => e.IsRedelivery))
         {
-            var fields = entry.Items[1].Items;
-            var payload = string.Empty;
-            for (var i = 0; i + 1 < fields.Count; i += 2)
-            {
-                if (fields[i].Text == DurableStreamConstants.PayloadField)
-                {
-                    payload = fields[i + 1].AsText() ?? string.Empty;
-                }
-            }
-
-            var deliveries = entry.Items[2].Integer;
-            var durableEvent = new DurableEvent(_stream.Name, entry.Items[0].Text!, payload, deliveries);
-            if (durableEvent.IsRedelivery)
-            {
-                metrics.Redelivered.Add(1);
-                LogRedelivered(_stream.Owner.Logger, _stream.Name, Group, Name, durableEvent.Id, deliveries);
-            }
-
-            events.Add(durableEvent);
+            metrics.Redelivered.Add(1);
+            LogRedelivered(_stream.Owner.Logger, _stream.Name, Group, Name, durableEvent.Id, durableEvent.DeliveryCount);
         }
 
-        metrics.Delivered.Add(events.Count);
-        return events;
+        metrics.Delivered.Add(read.Events.Count);
+        return [.. read.Events];
     }
 
     [LoggerMessage(EventId = 9113, Level = LogLevel.Information, Message = "Durable stream {Stream}, group {Group}: consumer {Consumer} got event {Id} again (delivery {Deliveries}): an earlier delivery was not acknowledged in time, or its reply was lost.")]

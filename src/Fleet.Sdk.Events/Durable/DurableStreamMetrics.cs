@@ -9,7 +9,7 @@ internal sealed class DurableStreamMetrics
     {
         var meter = meterFactory?.Create(DurableStreamConstants.MeterName) ?? new Meter(DurableStreamConstants.MeterName);
         Appended = meter.CreateCounter<long>("fleet.events.durable.appended", "{event}", "Events appended to durable streams.");
-        AppendRetries = meter.CreateCounter<long>("fleet.events.durable.append_retries", "{retry}", "Appends retried because Redis could not be reached.");
+        AppendRetries = meter.CreateCounter<long>("fleet.events.durable.append_retries", "{retry}", "Appends retried because the coordination engine could not be reached.");
         Delivered = meter.CreateCounter<long>("fleet.events.durable.delivered", "{event}", "Events delivered to a consumer, re-deliveries included.");
         Redelivered = meter.CreateCounter<long>("fleet.events.durable.redelivered", "{event}", "Events taken over from a consumer that did not acknowledge them in time.");
         Acknowledged = meter.CreateCounter<long>("fleet.events.durable.acknowledged", "{event}", "Events acknowledged.");

@@ -1,6 +1,6 @@
 namespace Fleet.Sdk.Events;
 
-/// <summary>Checks the names of streams, groups and consumers, which become parts of Redis keys.</summary>
+/// <summary>Checks the names of streams, groups and consumers, which become parts of Redis keys and JetStream names.</summary>
 internal static class DurableStreamNames
 {
     public static void Validate(string? name, string what, string parameter)

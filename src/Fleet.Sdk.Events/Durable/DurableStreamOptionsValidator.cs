@@ -33,6 +33,16 @@ internal sealed class DurableStreamOptionsValidator : IValidateOptions<DurableSt
             failures.Add($"{DurableStreamConstants.SectionName}:{nameof(options.IdempotencyWindow)} ({options.IdempotencyWindow}) is shorter than {nameof(options.AppendDeadline)} ({options.AppendDeadline}); a retry could outlive the key that makes it idempotent. Make the window longer.");
         }
 
+        if (options.MaxBytes < 1024 * 1024 || options.MaxBytes < options.MaxPayloadBytes)
+        {
+            failures.Add($"{DurableStreamConstants.SectionName}:{nameof(options.MaxBytes)} is {options.MaxBytes}; it must be at least 1 MiB and at least MaxPayloadBytes ({options.MaxPayloadBytes}), for example 268435456.");
+        }
+
+        if (options.MaxAge < options.IdempotencyWindow)
+        {
+            failures.Add($"{DurableStreamConstants.SectionName}:{nameof(options.MaxAge)} ({options.MaxAge}) is shorter than {nameof(options.IdempotencyWindow)} ({options.IdempotencyWindow}); a key must not outlive its event (JetStream refuses it). Make MaxAge longer, for example 7.00:00:00.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

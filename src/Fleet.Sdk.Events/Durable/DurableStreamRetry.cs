@@ -4,7 +4,7 @@ using Polly.Retry;
 namespace Fleet.Sdk.Events;
 
 /// <summary>
-/// The one retry policy of the package, on Polly: a durable stream call that finds Redis unreachable
+/// The one retry policy of the package, on Polly: a durable stream call that finds the engine unreachable
 /// (<see cref="DurableStreamUnavailableException"/>) is retried with back-off from 50 ms, doubling to
 /// 1 s, with jitter (50 to 100 % of the step), never past its deadline
 /// (<see cref="DurableStreamOptions.AppendDeadline"/>, <see cref="DurableStreamOptions.AckDeadline"/>);

@@ -4,14 +4,21 @@ namespace Fleet.Sdk.Events;
 internal static class DurableStreamScripts
 {
     /// <summary>
-    /// KEYS: stream, idempotency key. ARGV: payload, max length, idempotency seconds, notify channel.
-    /// An append whose key was seen returns the first append's id and stores nothing, so a retry
-    /// after a lost reply never duplicates the event.
+    /// KEYS: stream, idempotency key. ARGV: payload, max length, idempotency seconds, notify channel,
+    /// max age in milliseconds (0: none). An append whose key was seen returns the first append's id
+    /// and stores nothing, so a retry after a lost reply never duplicates the event. Events older than
+    /// the max age are trimmed (by id, which is the append time in milliseconds).
     /// </summary>
     public const string Append = """
         local prior = redis.call('GET', KEYS[2])
         if prior then return prior end
         local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'p', ARGV[1])
+        local age = tonumber(ARGV[5])
+        if age > 0 then
+          local now = redis.call('TIME')
+          local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - age
+          if oldest > 0 then redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%.0f', oldest)) end
+        end
         redis.call('SET', KEYS[2], id, 'EX', ARGV[3])
         redis.call('PUBLISH', ARGV[4], id)
         return id

@@ -1,11 +1,11 @@
 namespace Fleet.Sdk.Events;
 
-/// <summary>Redis could not be reached (or did not answer in time) for a durable stream operation; nothing was lost, retry later.</summary>
+/// <summary>The coordination engine (Redis, NATS) could not be reached, or did not answer in time, for a durable stream operation; the inner <see cref="Fleet.Sdk.Coordination.CoordinationUnavailableException"/> names the engine, its endpoint and the key to check. Retry later.</summary>
 public sealed class DurableStreamUnavailableException : Exception
 {
     /// <summary>Creates an exception.</summary>
     public DurableStreamUnavailableException()
-        : base("The durable stream's Redis cannot be reached.")
+        : base("The durable stream's coordination engine cannot be reached.")
     {
     }
 

@@ -6,22 +6,21 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Fleet.Sdk.Events;
 
 /// <summary>
-/// Durable streams on the fleet's Redis (Redis Streams): appends are idempotent and retried while
-/// Redis is away, consumer groups share a stream's events, and an event a consumer did not
-/// acknowledge in time is delivered to another. Events are as durable as Redis's persistence
-/// (run it with <c>appendonly yes</c>).
+/// Durable streams on the fleet's coordination engine: Redis Streams, NATS JetStream, or this process
+/// (the embedded default). Appends are idempotent and retried while the engine is away, consumer groups
+/// share a stream's events, and an event a consumer did not acknowledge in time is delivered to another.
 /// </summary>
 public sealed class DurableStreams : IDurableStreams
 {
     /// <summary>Creates the streams' entry point.</summary>
-    /// <param name="redis">The process's Redis connection (from <c>AddFleetCoordination</c> with Redis configured).</param>
+    /// <param name="coordination">The process's coordination engine (from <c>AddFleetCoordination</c>): <see cref="IFleetRedis"/>, <see cref="IFleetNats"/> or the in-process engine.</param>
     /// <param name="options">The options.</param>
     /// <param name="loggerFactory">Where to log, or <see langword="null"/> for nowhere.</param>
     /// <param name="meterFactory">Where the metrics go, or <see langword="null"/> for a meter of its own.</param>
     /// <param name="timeProvider">The clock for back-off, or <see langword="null"/> for the system clock.</param>
-    public DurableStreams(IFleetRedis redis, DurableStreamOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+    public DurableStreams(IFleetCoordination coordination, DurableStreamOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
-        ArgumentNullException.ThrowIfNull(redis);
+        ArgumentNullException.ThrowIfNull(coordination);
         ArgumentNullException.ThrowIfNull(options);
         var validation = new DurableStreamOptionsValidator().Validate(null, options);
         if (validation.Failed)
@@ -29,15 +28,16 @@ public sealed class DurableStreams : IDurableStreams
             throw new ArgumentException(validation.FailureMessage, nameof(options));
         }
 
-        Redis = redis;
         Options = options;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Fleet.Sdk.Events.Durable");
         Metrics = new DurableStreamMetrics(meterFactory);
         TimeProvider = timeProvider ?? TimeProvider.System;
         Retry = DurableStreamRetry.Create(TimeProvider);
+        Backend = DurableStreamBackends.Create(coordination, options, TimeProvider, Logger);
     }
 
-    internal IFleetRedis Redis { get; }
+    /// <summary>Gets where the events are kept (<see cref="DurableStreamBackends"/>).</summary>
+    internal IDurableStreamBackend Backend { get; }
 
     internal DurableStreamOptions Options { get; }
 
@@ -47,7 +47,7 @@ public sealed class DurableStreams : IDurableStreams
 
     internal TimeProvider TimeProvider { get; }
 
-    /// <summary>Gets the retry of appends and acknowledgements while Redis cannot be reached (<see cref="DurableStreamRetry"/>).</summary>
+    /// <summary>Gets the retry of appends and acknowledgements while the engine cannot be reached (<see cref="DurableStreamRetry"/>).</summary>
     internal Polly.ResiliencePipeline Retry { get; }
 
     /// <inheritdoc />

@@ -98,7 +98,7 @@ public sealed partial class RedisServer : IAsyncDisposable
         }
 
         var directory = Directory.CreateTempSubdirectory("fleet-redis-").FullName;
-        var local = new RedisServer(options, options.BindAddress, FreePort(options.BindAddress), executable, directory);
+        var local = new RedisServer(options, options.BindAddress, options.Port > 0 ? options.Port : FreePort(options.BindAddress), executable, directory);
         try
         {
             await local.LaunchAsync(cancellationToken).ConfigureAwait(false);
@@ -230,7 +230,7 @@ public sealed partial class RedisServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort(string bindAddress)
+    internal static int FreePort(string bindAddress)
     {
         using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
         probe.Bind(new IPEndPoint(IPAddress.Parse(bindAddress), 0));
@@ -239,8 +239,10 @@ public sealed partial class RedisServer : IAsyncDisposable
 
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
-        var arguments = new List<string>
-        {
+        // A sentinel is redis-server with its (rewritable) configuration file first and --sentinel.
+        var arguments = _options.SentinelConfigurationFile is { } sentinel ? new List<string> { sentinel, "--sentinel" } : [];
+        arguments.AddRange(
+        [
             "--port", Port.ToString(CultureInfo.InvariantCulture),
             "--bind", Host,
             "--dir", DataDirectory!,
@@ -253,7 +255,7 @@ public sealed partial class RedisServer : IAsyncDisposable
             // OS, so it survives SIGKILL (RestartAsync(keepData: true)) at no cost per write.
             "--appendonly", "yes",
             "--appendfsync", "no",
-        };
+        ]);
         arguments.AddRange(_options.Arguments);
 
         if (!ChildProcesses.TiedToParent)

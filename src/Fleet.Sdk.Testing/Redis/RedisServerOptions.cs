@@ -17,6 +17,10 @@ public sealed class RedisServerOptions
     /// <value>The default value is <c>127.0.0.1</c>.</value>
     public string BindAddress { get; set; } = RedisServerConstants.DefaultBindAddress;
 
+    /// <summary>Gets or sets the port redis-server listens on.</summary>
+    /// <value>The default value is 0: a free port picked at start.</value>
+    public int Port { get; set; }
+
     /// <summary>Gets or sets how long to wait for redis-server to answer PING after a start or restart.</summary>
     /// <value>The default value is 10 seconds.</value>
     public TimeSpan StartTimeout { get; set; } = RedisServerConstants.DefaultStartTimeout;
@@ -24,6 +28,9 @@ public sealed class RedisServerOptions
     /// <summary>Gets extra redis-server arguments, appended after the harness's own (for example <c>--maxmemory 64mb</c>).</summary>
     /// <value>The default value is empty.</value>
     public IList<string> Arguments { get; } = [];
+
+    /// <summary>Gets or sets a Sentinel configuration file: when set, the server runs as a sentinel (<c>redis-server FILE --sentinel</c>), rewriting that file as it learns.</summary>
+    internal string? SentinelConfigurationFile { get; set; }
 
     /// <summary>Gets or sets where the server's lifecycle is logged (event ids 9020-9029).</summary>
     /// <value>The default value is <see langword="null"/>: nothing is logged.</value>
