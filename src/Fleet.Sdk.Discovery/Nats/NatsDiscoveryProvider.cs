@@ -52,6 +52,7 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
     private readonly int _pid = Environment.ProcessId;
     private (INatsKVStore Store, INatsJSStream Stream, TimeSpan MaxAge)? _bucket;
     private int _readyWatches;
+    private bool _bucketSeen;
 
     public NatsDiscoveryProvider(IFleetNats nats, DiscoveryMetrics metrics, TimeSpan ttl, TimeProvider time, ILogger logger)
     {
@@ -219,9 +220,17 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
                 }
                 catch (NatsJSApiException ex) when (ex.Error.ErrCode == StreamNotFound)
                 {
+                    if (Volatile.Read(ref _bucketSeen))
+                    {
+                        // The bucket existed: a server cut off from the cluster's metadata answers "not found". That is
+                        // not an empty registry; readers keep their last known view.
+                        throw DiscoveryErrors.BucketNotAnswering(Bucket, ex.Error.Description ?? "stream not found");
+                    }
+
                     return (IReadOnlyList<ServiceInstance>)[]; // nothing was ever registered
                 }
 
+                Volatile.Write(ref _bucketSeen, true);
                 var subjects = stream.Info.State.Subjects?.Keys.ToList() ?? [];
                 var entries = await Task.WhenAll(subjects.Select(s => ReadAsync(stream, s[SubjectPrefix.Length..], ct))).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
@@ -357,6 +366,7 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
             }
 
             _bucket = bucket;
+            Volatile.Write(ref _bucketSeen, true);
             return bucket.Value;
         }
         finally
