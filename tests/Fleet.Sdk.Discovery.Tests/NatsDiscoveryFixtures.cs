@@ -67,7 +67,7 @@ internal sealed class NatsRegistry : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public NatsRegistry(string servers, TimeSpan? ttl = null, TimeSpan? operationTimeout = null, TimeProvider? time = null)
+    public NatsRegistry(string servers, TimeSpan? ttl = null, TimeSpan? operationTimeout = null, TimeProvider? time = null, string? fleetName = null)
     {
         var collection = new ServiceCollection();
         collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
@@ -75,7 +75,7 @@ internal sealed class NatsRegistry : IAsyncDisposable
         {
             o.Nats.Servers = servers;
             o.Nats.OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(10);
-            o.FleetName = "t" + Guid.NewGuid().ToString("N")[..12];
+            o.FleetName = fleetName ?? "t" + Guid.NewGuid().ToString("N")[..12];
         });
         _services = collection.BuildServiceProvider();
         Nats = _services.GetRequiredService<IFleetNats>();

@@ -8,6 +8,14 @@ internal static class DiscoveryErrors
             $"for another {remaining.TotalSeconds:0.#} s. Give each instance a unique id (Fleet:Discovery:InstanceId), or stop the other process; " +
             "a crashed holder's registration expires by itself after its TTL, and registration is retried until then.");
 
+    public static DiscoveryUnavailableException Contended(string service, string instanceId, int attempts) =>
+        new($"Instance '{instanceId}' of '{service}' changed under {attempts} attempts in a row to write it on its revision: other processes keep writing the same registration. " +
+            "Give each instance a unique id (Fleet:Discovery:InstanceId); the next heartbeat tries again.");
+
+    public static DiscoveryUnavailableException BucketNotAnswering(string bucket, string answer) =>
+        new($"The NATS registry bucket {bucket} exists but the server answered '{answer}': it is cut off from the cluster's JetStream metadata or the cluster has no quorum. " +
+            "The last known view is served until it answers; check Fleet:Coordination:Nats:Servers and the links between the servers.");
+
     public static DiscoveryUnavailableException Timeout(string provider, string what, TimeSpan deadline) =>
         new($"The {provider} registry did not answer {what} within {deadline.TotalMilliseconds:0} ms (Fleet:Discovery:ResolveTimeout).");
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Fleet.Sdk.Coordination;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,7 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
     /// <summary>JetStream's "no message found" and "stream not found" API errors.</summary>
     private const int NoMessageFound = 10037;
     private const int StreamNotFound = 10059;
+    private const int WrongLastSequence = 10071;
     private const int MaxCasAttempts = 16;
     private static readonly TimeSpan WatchCatchUp = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan WatchRetryMin = TimeSpan.FromMilliseconds(200);
@@ -50,6 +52,7 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
     private readonly int _pid = Environment.ProcessId;
     private (INatsKVStore Store, INatsJSStream Stream, TimeSpan MaxAge)? _bucket;
     private int _readyWatches;
+    private bool _bucketSeen;
 
     public NatsDiscoveryProvider(IFleetNats nats, DiscoveryMetrics metrics, TimeSpan ttl, TimeProvider time, ILogger logger)
     {
@@ -92,16 +95,19 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
                 {
                     var current = await ReadAsync(bucket.Stream, key, ct).ConfigureAwait(false);
                     ThrowIfHeldByAnother(current, owner, instance.ServiceName, instance.InstanceId);
-                    try
+
+                    // Revision 0 means "the key has no entry yet": a create that fails if another process got there first.
+                    if (await TryWriteAsync(key, value, current?.Revision ?? 0, delete: false, ct).ConfigureAwait(false))
                     {
-                        // Revision 0 means "the key has no entry yet": a create that fails if another process got there first.
-                        await bucket.Store.UpdateAsync(key, value, current?.Revision ?? 0, cancellationToken: ct).ConfigureAwait(false);
                         return true;
                     }
-                    catch (NatsKVWrongLastRevisionException) when (attempt < MaxCasAttempts)
+
+                    if (attempt >= MaxCasAttempts)
                     {
-                        // Another write landed between the read and the put: read again and decide again.
+                        throw DiscoveryErrors.Contended(instance.ServiceName, instance.InstanceId, attempt);
                     }
+
+                    // Another write landed between the read and the put: read again and decide again.
                 }
             },
             cancellationToken).ConfigureAwait(false);
@@ -135,15 +141,17 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
                     }
 
                     ThrowIfHeldByAnother(current, owner, serviceName, instanceId);
-                    try
+                    if (await TryWriteAsync(key, [], current.Revision, delete: true, ct).ConfigureAwait(false))
                     {
-                        await bucket.Store.DeleteAsync(key, new NatsKVDeleteOpts { Revision = current.Revision }, ct).ConfigureAwait(false);
                         return true;
                     }
-                    catch (NatsKVWrongLastRevisionException) when (attempt < MaxCasAttempts)
+
+                    if (attempt >= MaxCasAttempts)
                     {
-                        // Changed since the read: decide again.
+                        throw DiscoveryErrors.Contended(serviceName, instanceId, attempt);
                     }
+
+                    // Changed since the read: decide again.
                 }
             },
             cancellationToken).ConfigureAwait(false);
@@ -212,9 +220,17 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
                 }
                 catch (NatsJSApiException ex) when (ex.Error.ErrCode == StreamNotFound)
                 {
+                    if (Volatile.Read(ref _bucketSeen))
+                    {
+                        // The bucket existed: a server cut off from the cluster's metadata answers "not found". That is
+                        // not an empty registry; readers keep their last known view.
+                        throw DiscoveryErrors.BucketNotAnswering(Bucket, ex.Error.Description ?? "stream not found");
+                    }
+
                     return (IReadOnlyList<ServiceInstance>)[]; // nothing was ever registered
                 }
 
+                Volatile.Write(ref _bucketSeen, true);
                 var subjects = stream.Info.State.Subjects?.Keys.ToList() ?? [];
                 var entries = await Task.WhenAll(subjects.Select(s => ReadAsync(stream, s[SubjectPrefix.Length..], ct))).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
@@ -261,6 +277,32 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
         _metrics.CorruptEntry();
         LogCorruptEntry(_logger, key, reason);
         return null;
+    }
+
+    /// <summary>
+    /// Writes (or deletes) a key only if its last revision is still <paramref name="revision"/>; false when another
+    /// writer got there first. Two headers make it so: the expected last subject sequence, and a message id naming the
+    /// key and the revision the write was based on. The id is what makes it hold on a replicated bucket with nats-server
+    /// before 2.9.21, which checks the expected sequence only on the leader before replication, so two writes from one
+    /// revision can both pass that check; the second id is refused as a duplicate when the writes are applied, in order,
+    /// on every replica.
+    /// </summary>
+    private async Task<bool> TryWriteAsync(string key, byte[] value, ulong revision, bool delete, CancellationToken cancellationToken)
+    {
+        var options = new NatsJSPubOpts { ExpectedLastSubjectSequence = revision, MsgId = string.Create(CultureInfo.InvariantCulture, $"{key}@{revision}") };
+        var headers = delete ? new NatsHeaders { ["KV-Operation"] = "DEL" } : null;
+        var result = await _nats.JetStream.TryPublishAsync(SubjectPrefix + key, value, opts: options, headers: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!result.Success)
+        {
+            throw result.Error;
+        }
+
+        return result.Value.Error switch
+        {
+            null => !result.Value.Duplicate,
+            { ErrCode: WrongLastSequence } => false,
+            var error => throw new NatsJSApiException(error),
+        };
     }
 
     /// <summary>The last entry of a key, read from the stream's leader; <see langword="null"/> when the key never had one (or it aged out).</summary>
@@ -324,6 +366,7 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
             }
 
             _bucket = bucket;
+            Volatile.Write(ref _bucketSeen, true);
             return bucket.Value;
         }
         finally

