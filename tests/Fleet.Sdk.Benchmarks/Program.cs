@@ -18,6 +18,7 @@ public static class Program
             ["discovery"] = (Discovery.DiscoveryRunner.Usage, Discovery.DiscoveryRunner.RunAsync),
             ["gpu"] = (Gpu.GpuRunner.Usage, Gpu.GpuRunner.RunAsync),
             ["coord"] = (Coordination.CoordinationRunner.Usage, Coordination.CoordinationRunner.RunAsync),
+            ["ledger"] = (Coordination.LedgerRunner.Usage, Coordination.LedgerRunner.RunAsync),
             ["config-process"] = (Config.ConfigProcessRunner.Usage, Config.ConfigProcessRunner.RunAsync),
             ["zmq"] = (Messaging.ZmqRunner.Usage, Messaging.ZmqRunner.RunAsync),
             ["rpc"] = (Messaging.RpcRunner.Usage, Messaging.RpcRunner.RunAsync),
