@@ -2,8 +2,9 @@
 # Fleet.Sdk's one entry point. Every command first runs `prereqs`, so a fresh Debian machine with
 # the .NET 10 SDK needs nothing done by hand.
 #
-#   ./eng/build.sh prereqs          install what the machine lacks (libzmq5, redis-server, python3-zmq,
-#                                   nodejs + npm, the integration tests' npm packages)
+#   ./eng/build.sh prereqs          install what the machine lacks (libzmq5, redis-server, redis-sentinel,
+#                                   nats-server, python3-zmq, nodejs + npm, the integration tests' npm
+#                                   packages); on a machine that has them all it changes nothing
 #   ./eng/build.sh build            build everything, warnings as errors
 #   ./eng/build.sh test [ARGS...]   build, pack (the template test uses the packages), run every test
 #                                   project, print "N passed, N failed, N skipped"
@@ -21,9 +22,10 @@ configuration="${CONFIGURATION:-Release}"
 artifacts="$repo_root/artifacts"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Debian packages the SDK and its tests use: the ZeroMQ engine, the Redis server, and pyzmq for
-# interoperability tests against unchanged Python agents.
-debian_packages=(libzmq5 redis-server python3-zmq)
+# Debian packages the SDK and its tests use: the ZeroMQ engine, the Redis server and its Sentinel,
+# the NATS server with JetStream (the coordination engines the harness starts as processes), and
+# pyzmq for interoperability tests against unchanged Python agents.
+debian_packages=(libzmq5 redis-server redis-sentinel nats-server python3-zmq)
 # The integration tests drive `fleet chaos serve` with the npm Toxiproxy client, pinned here.
 node_test_dir="$repo_root/tests/Fleet.Sdk.IntegrationTests/node"
 
@@ -39,6 +41,10 @@ missing_packages() {
     missing+=(libzmq5)
   fi
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  # redis-sentinel is a link to the Redis binary that starts it in Sentinel mode; nats-server lives
+  # in /usr/sbin, which a non-root PATH may lack.
+  command -v redis-sentinel >/dev/null 2>&1 || [ -x /usr/bin/redis-sentinel ] || missing+=(redis-sentinel)
+  command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
   # pyzmq must be importable by Debian's own python3 (a pyenv or venv python on PATH may lack it).
   if ! /usr/bin/python3 -c 'import zmq' >/dev/null 2>&1; then
     missing+=(python3-zmq)
@@ -66,13 +72,17 @@ then run this command again."
   log "installing ${missing[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # policy-rc.d 101 stops Debian from starting a system redis-server: tests start their own.
+  # policy-rc.d 101 stops Debian from starting a system redis-server, redis-sentinel or nats-server:
+  # tests start their own, on ports of their choosing.
   local policy=/usr/sbin/policy-rc.d created_policy=0
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
   fi
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  [ "$created_policy" -eq 1 ] && rm -f "$policy"
+  local install_status=0
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || install_status=$?
+  # Removed whether or not the install worked, so a failed run leaves no policy behind.
+  if [ "$created_policy" -eq 1 ]; then rm -f "$policy"; fi
+  [ "$install_status" -eq 0 ] || die "apt-get install ${missing[*]} failed (status $install_status)."
 
   mapfile -t still < <(missing_packages)
   [ "${#still[@]}" -eq 0 ] || die "apt-get ran but ${still[*]} still cannot be found."
@@ -158,13 +168,13 @@ cmd_demo() {
 
 main() {
   local command="${1:-}"
-  [ -n "$command" ] || { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+  [ -n "$command" ] || { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
   shift
   case "$command" in
     prereqs) cmd_prereqs ;;
     build | test | pack | bench | demo) cmd_prereqs; "cmd_$command" "$@" ;;
-    -h | --help | help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
-    *) printf 'unknown command: %s\n' "$command" >&2; sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    -h | --help | help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    *) printf 'unknown command: %s\n' "$command" >&2; sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 }
 

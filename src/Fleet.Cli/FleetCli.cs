@@ -13,8 +13,9 @@ internal static class FleetCli
     /// <summary>Builds the root command with every command group.</summary>
     public static RootCommand CreateRootCommand()
     {
-        var root = new RootCommand("fleet: configuration, keys, calls, discovery, GPU leases and chaos for a Fleet.Sdk fleet.");
+        var root = new RootCommand("fleet: configuration, keys, calls, coordination, discovery, GPU leases and chaos for a Fleet.Sdk fleet.");
         root.Subcommands.Add(ChaosCommand.Create());
+        root.Subcommands.Add(Coordination.CoordinationCommand.Create());
         root.Subcommands.Add(DiscoveryCommand.Create());
         root.Subcommands.Add(Gpu.GpuCommand.Create());
         root.Subcommands.Add(Config.ConfigCommand.Create());

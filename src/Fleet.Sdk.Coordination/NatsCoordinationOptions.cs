@@ -34,6 +34,18 @@ public sealed class NatsCoordinationOptions
     /// <value>The default value is 2 seconds.</value>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Gets or sets how often the client pings its server. With <see cref="MaxPingsOut"/> pings unanswered the
+    /// connection counts as lost (a silent link or a hung server is noticed within about that many intervals) and the
+    /// client moves to another server in the list.
+    /// </summary>
+    /// <value>The default value is 1 second (NATS.Net's own default is 2 minutes).</value>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets how many pings may go unanswered before the connection counts as lost.</summary>
+    /// <value>The default value is 2.</value>
+    public int MaxPingsOut { get; set; } = 2;
+
     /// <summary>Gets the servers as a list.</summary>
     public IReadOnlyList<string> ServerList =>
         (Servers ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -5,7 +5,8 @@ public sealed class RedisCoordinationOptions
 {
     /// <summary>
     /// Gets or sets the servers without secrets, StackExchange.Redis style: <c>10.0.0.2:6379</c>, or several
-    /// comma-separated. Leave it empty when <see cref="Sentinels"/> is set.
+    /// comma-separated. Leave it empty when <see cref="Sentinels"/> is set. A StackExchange.Redis Sentinel
+    /// string (sentinels plus <c>serviceName=NAME</c>) also works and is treated as Sentinel.
     /// </summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? ConnectionString { get; set; }
@@ -16,6 +17,15 @@ public sealed class RedisCoordinationOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>: no Sentinel.</value>
     public string? Sentinels { get; set; }
+
+    /// <summary>
+    /// Gets or sets addresses the servers hand out (Sentinel's answer for the master, the replicas a master lists)
+    /// that this machine must dial at another address, for NAT, port forwarding or a proxy:
+    /// <c>announced=dialled</c>, comma-separated, each <c>host:port</c>
+    /// (<c>10.0.0.5:6379=203.0.113.5:16379</c>). Other addresses are dialled as they are.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no mapping.</value>
+    public string? AddressMap { get; set; }
 
     /// <summary>Gets or sets the master's name in Sentinel (<c>sentinel monitor NAME ...</c>).</summary>
     /// <value>The default value is <c>fleet</c>.</value>
@@ -49,14 +59,17 @@ public sealed class RedisCoordinationOptions
     /// <value>The default value is 1 second.</value>
     public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets a value indicating whether Sentinel is configured.</summary>
-    public bool UsesSentinel => !string.IsNullOrWhiteSpace(Sentinels);
+    /// <summary>Gets a value indicating whether Sentinel is configured (<see cref="Sentinels"/>, or <c>serviceName=</c> in <see cref="ConnectionString"/>).</summary>
+    public bool UsesSentinel => HasSentinels || (ConnectionString?.Contains("serviceName=", StringComparison.OrdinalIgnoreCase) ?? false);
 
     /// <summary>Gets the replica confirmations a write that matters waits for.</summary>
     public int EffectiveMinReplicaAcks => MinReplicaAcks ?? (UsesSentinel ? 1 : 0);
 
     internal bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString) || UsesSentinel;
 
+    /// <summary>Gets a value indicating whether <see cref="Sentinels"/> is set.</summary>
+    internal bool HasSentinels => !string.IsNullOrWhiteSpace(Sentinels);
+
     /// <summary>Gets the endpoint text for messages: the servers, or the sentinels and service name.</summary>
-    internal string Endpoint => UsesSentinel ? $"sentinel {ServiceName}@{Sentinels}" : ConnectionString ?? string.Empty;
+    internal string Endpoint => HasSentinels ? $"sentinel {ServiceName}@{Sentinels}" : ConnectionString ?? string.Empty;
 }

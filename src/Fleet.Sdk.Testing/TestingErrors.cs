@@ -94,6 +94,23 @@ internal static class TestingErrors
         $"'{name}' was given as both ends of a link; a machine has no link to itself.",
         nameof(name));
 
+    public static ArgumentOutOfRangeException InvalidProxyCount(int value, int max) => new(
+        "proxies",
+        value,
+        string.Create(CultureInfo.InvariantCulture, $"A Toxiproxy container publishes between 0 and {max} proxy ports (proxy index 0 to {max - 1}); each must be published when the container starts. Ask for fewer proxies, or start a second container."));
+
+    public static ArgumentOutOfRangeException InvalidNatsNodeCount(int nodes) => new(
+        nameof(nodes),
+        nodes,
+        "A NATS cluster in containers has 1 to 9 nodes (3 for a JetStream quorum that survives one loss).");
+
+    public static ArgumentException InvalidNatsClusterName(string? name) => new(
+        $"The NATS cluster name '{name}' must be non-empty letters, digits, '-' and '_' (it goes into the nats-server configuration unquoted).",
+        "clusterName");
+
+    public static InvalidOperationException NoDockerEngine(string? reason) => new(
+        $"The container fixtures need a Docker engine, and {reason}. Start one (or set DOCKER_HOST to it), or use the process fixtures: RedisServer, and FLEET_TEST_FIXTURES unset.");
+
     public static FileNotFoundException NatsServerNotFound(string? configured) => new(
         configured is null
             ? "nats-server was not found on PATH, in /usr/sbin, /usr/bin or /usr/local/bin. Install it (Debian: apt-get install nats-server, or ./eng/build.sh prereqs), or set NatsServerOptions.ExecutablePath."

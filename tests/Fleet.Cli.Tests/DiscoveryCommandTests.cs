@@ -36,10 +36,20 @@ public sealed class DiscoveryCommandTests
         var fleet = $"cli{Guid.NewGuid():N}"[..10];
         await using var agent = await RegisterAsync(redis, fleet, "ModelManagerSuite", "mainpc-1");
 
-        var text = await CliRunner.RunAsync("discovery", "ls", "--redis", redis.ConnectionString, "--fleet", fleet);
+        // The registrar keeps retrying a first write that timed out on a loaded machine: poll until the registry has it.
+        CliResult? text = null;
+        Assert.True(
+            await Poll.UntilAsync(
+                async () =>
+                {
+                    text = await CliRunner.RunAsync("discovery", "ls", "--redis", redis.ConnectionString, "--fleet", fleet);
+                    return text.Output.Contains("mainpc-1", StringComparison.Ordinal);
+                },
+                TimeSpan.FromSeconds(20)),
+            $"the registration should show: {text?.Output}{text?.Error}");
         var json = await CliRunner.RunAsync("discovery", "ls", "--redis", redis.ConnectionString, "--fleet", fleet, "--format", "json");
 
-        Assert.Equal(ExitCodes.Success, text.ExitCode);
+        Assert.Equal(ExitCodes.Success, text!.ExitCode);
         Assert.Contains("SERVICE", text.Output, StringComparison.Ordinal);
         Assert.Matches(@"ModelManagerSuite\s+mainpc-1\s+mainpc\s+Passing\s+\d+\.\ds\s+rpc=tcp://127\.0\.0\.1:7200", text.Output);
         Assert.Equal(ExitCodes.Success, json.ExitCode);

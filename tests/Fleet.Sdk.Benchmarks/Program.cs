@@ -17,12 +17,15 @@ public static class Program
             ["proxy"] = (ProxyRunner.Usage, ProxyRunner.RunAsync),
             ["discovery"] = (Discovery.DiscoveryRunner.Usage, Discovery.DiscoveryRunner.RunAsync),
             ["gpu"] = (Gpu.GpuRunner.Usage, Gpu.GpuRunner.RunAsync),
+            ["coord"] = (Coordination.CoordinationRunner.Usage, Coordination.CoordinationRunner.RunAsync),
             ["config-process"] = (Config.ConfigProcessRunner.Usage, Config.ConfigProcessRunner.RunAsync),
             ["zmq"] = (Messaging.ZmqRunner.Usage, Messaging.ZmqRunner.RunAsync),
             ["rpc"] = (Messaging.RpcRunner.Usage, Messaging.RpcRunner.RunAsync),
             ["netmq"] = (Messaging.NetMqRunner.Usage, Messaging.NetMqRunner.RunAsync),
             ["hosting"] = (Hosting.HostingRunner.Usage, Hosting.HostingRunner.RunAsync),
             ["resilience"] = (Resilience.ResilienceRunner.Usage, Resilience.ResilienceRunner.RunAsync),
+            ["sentinel-failover"] = (Coordination.SentinelFailoverRunner.Usage, Coordination.SentinelFailoverRunner.RunAsync),
+            ["nats-failover"] = (Coordination.NatsFailoverRunner.Usage, Coordination.NatsFailoverRunner.RunAsync),
             ["stream"] = (Coordination.StreamRunner.Usage, Coordination.StreamRunner.RunAsync),
         };
 

@@ -36,7 +36,7 @@ public sealed class DiscoveryHealthCheckTests
         Assert.Contains("Fleet:Coordination:Redis:ConnectionString", degraded.Description, StringComparison.Ordinal);
         Assert.Equal("redis", degraded.Data["engine"]);
         Assert.Equal(redis.ConnectionString, degraded.Data["endpoint"]);
-        Assert.Equal(false, degraded.Data["redis_reachable"]);
+        Assert.Equal(false, degraded.Data["engine_reachable"]);
 
         await redis.RestartAsync(keepData: true);
         await UntilAsync(services, r => r.Status == HealthStatus.Healthy);
@@ -57,7 +57,7 @@ public sealed class DiscoveryHealthCheckTests
 
             Assert.Contains("Fleet:Discovery:Ttl", lapsed.Description, StringComparison.Ordinal);
             Assert.Contains(Agent.InstanceId, lapsed.Description, StringComparison.Ordinal);
-            Assert.Equal(false, lapsed.Data["redis_reachable"]);
+            Assert.Equal(false, lapsed.Data["engine_reachable"]);
             Assert.False(registration.IsRegistered);
         }
         finally
@@ -76,7 +76,7 @@ public sealed class DiscoveryHealthCheckTests
 
         var result = await UntilAsync(services, r => r.Status == HealthStatus.Healthy);
 
-        Assert.Equal(true, result.Data["redis_reachable"]);
+        Assert.Equal(true, result.Data["engine_reachable"]);
         Assert.Equal(0, result.Data["registrations"]);
         Assert.Equal($"The redis registry at {redis.ConnectionString} answers.", result.Description);
     }

@@ -15,6 +15,9 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
 
     protected abstract string? RedisConnectionString { get; }
 
+    /// <summary>The ledger could not be reached this time (a script timed out on a loaded machine): poll again until the deadline.</summary>
+    private static bool IsTransient(Exception ex) => ex is GpuLedgerUnavailableException;
+
     public Task InitializeAsync()
     {
         Fleet = Create();
@@ -129,7 +132,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         var watch = Stopwatch.StartNew();
         lease.StopHeartbeat(); // The holder hangs: no renewal, no release.
 
-        Assert.True(await Poll.UntilAsync(async () => await silent.Scheduler.ValidateAsync(lease.Token) == GpuLeaseValidity.Stale, Deadline));
+        Assert.True(await Poll.UntilAsync(async () => await silent.Scheduler.ValidateAsync(lease.Token) == GpuLeaseValidity.Stale, IsTransient, Deadline));
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.5), $"expired after {watch.Elapsed}, before its 2 s TTL");
         Assert.Equal(GpuLeaseState.Lost, await lease.RenewAsync());
         Assert.True(lease.Lost.IsCancellationRequested);
@@ -181,28 +184,32 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         Assert.Equal(GpuLeaseValidity.Valid, await Fleet.Scheduler.ValidateAsync(held.Token));
     }
 
+    // The failover tests wait for a lease to expire, so every ledger call goes through Poll with IsTransient: under load a
+    // Redis script once timed out (2 s) during the wait, and the test failed where the wait should have gone on. A retried
+    // acquire whose first try was granted after all leaves a lease nobody renews: it expires within the TTL like the dead one.
+
     [SuiteFact]
     public async Task Failover_MachineStopsHeartbeating_ItsLeaseExpiresAndAWaitingRequestIsPlaced()
     {
         // pc2's holder goes silent (its machine died) and pc2 leaves discovery.
-        var dead = (await Fleet.Scheduler.AcquireAsync(new GpuRequest("whisper", 6000, Rules: new GpuPlacementRules { RequiredMachine = "pc2" }))).Lease!;
+        var dead = (await Poll.ResultAsync(_ => Fleet.Scheduler.AcquireAsync(new GpuRequest("whisper", 6000, Rules: new GpuPlacementRules { RequiredMachine = "pc2" })), IsTransient, Deadline)).Lease!;
         dead.StopHeartbeat();
-        await using var mainpcBusy = (await Fleet.Scheduler.AcquireAsync(new GpuRequest("llm", 23000, Priority: 99))).Lease!;
+        await using var mainpcBusy = (await Poll.ResultAsync(_ => Fleet.Scheduler.AcquireAsync(new GpuRequest("llm", 23000, Priority: 99)), IsTransient, Deadline)).Lease!;
         Fleet.Liveness.Down("pc2");
 
-        var refused = await Fleet.Scheduler.AcquireAsync(new GpuRequest("whisper", 8000));
+        var refused = await Poll.ResultAsync(_ => Fleet.Scheduler.AcquireAsync(new GpuRequest("whisper", 8000)), IsTransient, Deadline);
         Assert.False(refused.Succeeded);
         Assert.Contains(refused.Candidates, c => c.Machine == "pc2" && c.Reason.Contains("not live", StringComparison.Ordinal));
 
         // pc2 comes back; 8000 MiB fits only once the silent holder's 6000 MiB expire.
-        var waiting = Fleet.Scheduler.AcquireAsync(new GpuRequest("whisper", 8000), TimeSpan.FromSeconds(20));
+        var waiting = Poll.ResultAsync(left => Fleet.Scheduler.AcquireAsync(new GpuRequest("whisper", 8000), left), IsTransient, TimeSpan.FromSeconds(20));
         Fleet.Liveness.Up("pc2");
         var placed = await waiting;
 
         await using var lease = placed.Lease!;
         Assert.True(placed.Succeeded, placed.ToString());
         Assert.Equal("pc2", lease.Machine);
-        Assert.Equal(GpuLeaseValidity.Stale, await Fleet.Scheduler.ValidateAsync(dead.Token));
+        Assert.Equal(GpuLeaseValidity.Stale, await Poll.ResultAsync(_ => Fleet.Scheduler.ValidateAsync(dead.Token), IsTransient, Deadline));
         Assert.True(lease.FencingToken > dead.FencingToken);
     }
 
@@ -210,17 +217,17 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
     public async Task Failover_WaitingRequest_PlacedElsewhereWhenRoomAppears()
     {
         var fleet = Create(threeMachines: true, sharing: Fleet);
-        await using var a = (await fleet.Scheduler.AcquireAsync(new GpuRequest("a", 23000, Rules: new GpuPlacementRules { RequiredMachine = "mainpc" }))).Lease!;
-        await using var b = (await fleet.Scheduler.AcquireAsync(new GpuRequest("b", 11000, Rules: new GpuPlacementRules { RequiredMachine = "pc2" }))).Lease!;
-        var stopped = (await fleet.Scheduler.AcquireAsync(new GpuRequest("c", 23000, Rules: new GpuPlacementRules { RequiredMachine = "pc3" }))).Lease!;
+        await using var a = (await Poll.ResultAsync(_ => fleet.Scheduler.AcquireAsync(new GpuRequest("a", 23000, Rules: new GpuPlacementRules { RequiredMachine = "mainpc" })), IsTransient, Deadline)).Lease!;
+        await using var b = (await Poll.ResultAsync(_ => fleet.Scheduler.AcquireAsync(new GpuRequest("b", 11000, Rules: new GpuPlacementRules { RequiredMachine = "pc2" })), IsTransient, Deadline)).Lease!;
+        var stopped = (await Poll.ResultAsync(_ => fleet.Scheduler.AcquireAsync(new GpuRequest("c", 23000, Rules: new GpuPlacementRules { RequiredMachine = "pc3" })), IsTransient, Deadline)).Lease!;
         stopped.StopHeartbeat();
 
-        var placed = await fleet.Scheduler.AcquireAsync(new GpuRequest("vision", 16000), TimeSpan.FromSeconds(20));
+        var placed = await Poll.ResultAsync(left => fleet.Scheduler.AcquireAsync(new GpuRequest("vision", 16000), left), IsTransient, TimeSpan.FromSeconds(20));
 
         await using var lease = placed.Lease!;
         Assert.True(placed.Succeeded, placed.ToString());
         Assert.Equal("pc3", lease.Machine);
-        Assert.Equal(GpuLeaseValidity.Stale, await fleet.Scheduler.ValidateAsync(stopped.Token));
+        Assert.Equal(GpuLeaseValidity.Stale, await Poll.ResultAsync(_ => fleet.Scheduler.ValidateAsync(stopped.Token), IsTransient, Deadline));
     }
 
     [SuiteFact]
@@ -406,7 +413,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         await Task.WhenAll(clients.Select((c, i) => Task.Run(() => ClientAsync(c, i))));
 
         Assert.True(granted >= 8, $"only {granted} leases granted");
-        Assert.True(await Poll.UntilAsync(async () => (await Fleet.Ledger.SnapshotAsync(gpus, includeOthers: false, CancellationToken.None)).All(v => v.Entries.Count == 0), Deadline));
+        Assert.True(await Poll.UntilAsync(async () => (await Fleet.Ledger.SnapshotAsync(gpus, includeOthers: false, CancellationToken.None)).All(v => v.Entries.Count == 0), IsTransient, Deadline));
     }
 
     [SuiteFact]

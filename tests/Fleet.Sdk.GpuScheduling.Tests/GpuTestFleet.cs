@@ -36,7 +36,7 @@ internal sealed class SwitchableLiveness : IMachineLiveness
     }
 }
 
-/// <summary>A scheduler over one ledger, configured in code: mainpc (RTX 4090, 24 GiB) and pc2 (RTX 3060, 12 GiB), margin 512 MiB.</summary>
+/// <summary>A scheduler over one ledger (in-process, Redis, or NATS for a <c>nats://</c> server list), configured in code: mainpc (RTX 4090, 24 GiB) and pc2 (RTX 3060, 12 GiB), margin 512 MiB.</summary>
 internal sealed class GpuTestFleet : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
@@ -62,9 +62,12 @@ internal sealed class GpuTestFleet : IAsyncDisposable
             services.AddSingleton(sharing.Ledger);
         }
 
+        // A nats:// server list selects the NATS ledger (NatsLedgerConformanceTests), anything else Redis.
+        var nats = redis?.StartsWith("nats://", StringComparison.Ordinal) == true;
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Fleet:Coordination:Redis:ConnectionString"] = redis,
+            ["Fleet:Coordination:Redis:ConnectionString"] = nats ? null : redis,
+            ["Fleet:Coordination:Nats:Servers"] = nats ? redis : null,
             ["Fleet:Coordination:FleetName"] = fleet,
         }).Build());
         services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
@@ -72,7 +75,7 @@ internal sealed class GpuTestFleet : IAsyncDisposable
         services.AddSingleton<IMachineLiveness>(liveness);
         services.AddFleetGpuScheduling(o =>
         {
-            o.Ledger = redis is null ? GpuLedgerKind.InProcess : GpuLedgerKind.Redis;
+            o.Ledger = redis is null ? GpuLedgerKind.InProcess : nats ? GpuLedgerKind.Nats : GpuLedgerKind.Redis;
             o.Machine = "mainpc";
             o.LeaseTtl = TimeSpan.FromSeconds(2);
             o.PreemptionGrace = TimeSpan.FromSeconds(1);

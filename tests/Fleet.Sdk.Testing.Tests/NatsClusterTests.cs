@@ -81,6 +81,24 @@ public sealed class NatsClusterTests
     }
 
     [RequiresNatsServerFact]
+    public async Task StopAsync_Leader_ExitsCleanlyTheOthersLeadAndItRejoinsWithItsData()
+    {
+        await using var nats = await NatsCluster.StartAsync();
+        var leader = await nats.WaitForLeaderAsync(Generous);
+
+        await nats.StopAsync(leader);
+
+        Assert.False(nats[leader].IsRunning);
+        Assert.Contains("Server Exiting", await File.ReadAllTextAsync(Path.Combine(nats[leader].DataDirectory, "nats.log")), StringComparison.Ordinal);
+        string? next = null;
+        Assert.True(await Poll.UntilAsync(async () => (next = await nats.GetMetaLeaderAsync()) is not null && next != leader, Generous), "no other leader after the clean stop");
+
+        await nats.RestartAsync(leader, keepData: true);
+        await nats.WaitUntilHealthyAsync(Generous);
+        Assert.True(await Poll.UntilAsync(async () => await nats.GetRouteCountAsync(leader) == 2, Generous));
+    }
+
+    [RequiresNatsServerFact]
     public async Task StartAsync_DuplicateMachines_FailsNamingTheOption()
     {
         var options = new NatsClusterOptions();

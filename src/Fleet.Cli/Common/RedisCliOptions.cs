@@ -3,10 +3,15 @@ using Microsoft.Extensions.Configuration;
 
 namespace Fleet.Cli;
 
-/// <summary>The options of every command that talks to the fleet's Redis (<c>discovery</c>, <c>gpu</c>): where, which fleet, the password file, the timeout, and the output format.</summary>
+/// <summary>The options of every command that talks to the fleet's coordination engine (<c>discovery</c>, <c>gpu</c>): where (Redis or NATS, over <c>Fleet:Coordination</c>), which fleet, the password file, the timeout, and the output format.</summary>
 internal sealed class RedisCliOptions(string redisDescription)
 {
     public Option<string?> Redis { get; } = new("--redis") { Description = redisDescription };
+
+    public Option<string?> Nats { get; } = new("--nats")
+    {
+        Description = "NATS servers (nats://host:port[,...]) instead of Redis; default: Fleet:Coordination:Nats:Servers (FLEET__COORDINATION__NATS__SERVERS).",
+    };
 
     public Option<string?> Fleet { get; } = new("--fleet")
     {
@@ -15,12 +20,12 @@ internal sealed class RedisCliOptions(string redisDescription)
 
     public Option<FileInfo?> PasswordFile { get; } = new("--password-file")
     {
-        Description = "A file holding the Redis password (never give the password itself on a command line).",
+        Description = "A file holding the engine's password (never give the password itself on a command line).",
     };
 
     public Option<int> Timeout { get; } = new("--timeout")
     {
-        Description = "Milliseconds to wait for Redis.",
+        Description = "Milliseconds to wait for the engine.",
         DefaultValueFactory = _ => 2000,
     };
 
@@ -29,6 +34,7 @@ internal sealed class RedisCliOptions(string redisDescription)
     public void AddTo(Command command, bool format)
     {
         command.Options.Add(Redis);
+        command.Options.Add(Nats);
         command.Options.Add(Fleet);
         command.Options.Add(PasswordFile);
         command.Options.Add(Timeout);
@@ -53,6 +59,11 @@ internal sealed class RedisCliOptions(string redisDescription)
             overrides["Fleet:Coordination:Redis:ConnectionString"] = redis;
         }
 
+        if (parse.GetValue(Nats) is { } nats)
+        {
+            overrides["Fleet:Coordination:Nats:Servers"] = nats;
+        }
+
         if (parse.GetValue(Fleet) is { } fleet)
         {
             overrides["Fleet:Coordination:FleetName"] = fleet;
@@ -65,7 +76,9 @@ internal sealed class RedisCliOptions(string redisDescription)
                 throw new CliException($"--password-file {passwordFile.FullName} does not exist.");
             }
 
+            // Only the engine in use reads its secret.
             overrides["Fleet:Security:Secrets:redis-password"] = passwordFile.FullName;
+            overrides["Fleet:Security:Secrets:nats-password"] = passwordFile.FullName;
         }
 
         return new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(overrides).Build();

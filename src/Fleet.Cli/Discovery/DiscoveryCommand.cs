@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Fleet.Cli.Coordination;
+using Fleet.Sdk.Coordination;
 using Fleet.Sdk.Discovery;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +14,7 @@ internal static class DiscoveryCommand
 {
     public static Command Create()
     {
-        var redis = new RedisCliOptions("Redis servers (host:port[,host:port]); default: Fleet:Coordination:Redis:ConnectionString from the environment (FLEET__COORDINATION__REDIS__CONNECTIONSTRING).");
+        var redis = new RedisCliOptions("Redis servers (host:port[,host:port]); default: Fleet:Coordination:Redis:ConnectionString from the environment (FLEET__COORDINATION__REDIS__CONNECTIONSTRING; or __SENTINELS, or --nats).");
         var ls = new Command("ls", "List every live instance: service, instance, machine, health, heartbeat age, endpoints.");
         var watch = new Command("watch", "Stream registrations, deregistrations and health changes until Ctrl+C.");
         redis.AddTo(ls, format: true);
@@ -22,7 +24,7 @@ internal static class DiscoveryCommand
         watch.SetAction((parse, cancellationToken) =>
             WatchAsync(Connect(redis.Configuration(parse), parse.GetValue(redis.Timeout)), parse.InvocationConfiguration.Output, cancellationToken));
 
-        var discovery = new Command("discovery", "Inspect the fleet's service registry (Redis).");
+        var discovery = new Command("discovery", "Inspect the fleet's service registry on the coordination engine (Fleet:Coordination: Redis, Redis Sentinel or NATS).");
         discovery.Subcommands.Add(ls);
         discovery.Subcommands.Add(watch);
         return discovery;
@@ -30,19 +32,27 @@ internal static class DiscoveryCommand
 
     private static ServiceProvider Connect(IConfiguration configuration, int timeoutMs)
     {
-        if (!RedisCliOptions.HasRedis(configuration))
+        // The engine comes from Fleet:Coordination (--redis and --nats lay over it): Redis reads the Redis registry,
+        // NATS the engine's registry through discovery's own choice (Auto), in-process has nothing to ask.
+        var engine = CoordinationSettings.Read(configuration).EffectiveEngine;
+        if (engine == CoordinationEngine.InProcess)
         {
-            throw new CliException("No Redis to ask: give --redis host:port, or set FLEET__COORDINATION__REDIS__CONNECTIONSTRING.");
+            throw new CliException("No coordination engine to ask: give --redis host:port or --nats nats://host:port, or set FLEET__COORDINATION__REDIS__CONNECTIONSTRING (or __SENTINELS) or FLEET__COORDINATION__NATS__SERVERS.");
         }
 
+        var timeout = TimeSpan.FromMilliseconds(timeoutMs);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddFleetDiscovery(o =>
         {
-            o.Provider = DiscoveryProviderKind.Redis;
-            o.ResolveTimeout = TimeSpan.FromMilliseconds(timeoutMs);
+            o.Provider = engine == CoordinationEngine.Redis ? DiscoveryProviderKind.Redis : DiscoveryProviderKind.Auto;
+            o.ResolveTimeout = timeout;
         });
-        services.AddFleetCoordination(o => o.Redis.ConnectTimeout = TimeSpan.FromMilliseconds(timeoutMs));
+        services.AddFleetCoordination(o =>
+        {
+            o.Redis.ConnectTimeout = timeout;
+            o.Nats.ConnectTimeout = timeout;
+        });
         return services.BuildServiceProvider();
     }
 
@@ -53,7 +63,8 @@ internal static class DiscoveryCommand
             IReadOnlyList<ServiceInstance> instances;
             try
             {
-                instances = await services.GetRequiredService<IDiscoveryProvider>().FetchAllAsync(cancellationToken).ConfigureAwait(false);
+                var provider = CoordinationSettings.Resolve(services.GetRequiredService<IDiscoveryProvider>);
+                instances = await provider.FetchAllAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (DiscoveryUnavailableException ex)
             {
@@ -101,7 +112,7 @@ internal static class DiscoveryCommand
     {
         await using (services.ConfigureAwait(false))
         {
-            var resolver = services.GetRequiredService<IServiceResolver>();
+            var resolver = CoordinationSettings.Resolve(services.GetRequiredService<IServiceResolver>);
             try
             {
                 await foreach (var change in resolver.WatchAsync(null, cancellationToken).ConfigureAwait(false))

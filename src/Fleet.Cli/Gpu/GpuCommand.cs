@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Fleet.Cli.Coordination;
 using Fleet.Sdk.Config;
+using Fleet.Sdk.Coordination;
 using Fleet.Sdk.Discovery;
 using Fleet.Sdk.GpuScheduling;
 using Microsoft.Extensions.Configuration;
@@ -22,10 +24,10 @@ internal static class GpuCommand
         {
             Description = "MACHINE=NAME:MIB, a GPU besides (or, for that machine, instead of) the topology's, for example pc2=RTX3060:12288. Repeatable.",
         };
-        var redis = new RedisCliOptions("Redis servers (host:port[,host:port]) holding the lease ledger; default: FLEET__COORDINATION__REDIS__CONNECTIONSTRING. Without Redis, the inventory alone is shown.");
+        var redis = new RedisCliOptions("Redis servers (host:port[,host:port]) holding the lease ledger; default: Fleet:Coordination (FLEET__COORDINATION__REDIS__CONNECTIONSTRING, __SENTINELS, or --nats). Without an engine, the inventory alone is shown.");
         var anyMachine = new Option<bool>("--ignore-liveness")
         {
-            Description = "Treat every machine as live (by default, with Redis, only machines registered as FleetGpu in discovery are).",
+            Description = "Treat every machine as live (by default, with a coordination engine, only machines registered as FleetGpu in discovery are).",
         };
         var requests = new Option<string[]>("--request")
         {
@@ -91,7 +93,10 @@ internal static class GpuCommand
 
     private static ServiceProvider Connect(string? topologyPath, string[] gpus, IConfiguration configuration, int timeoutMs, bool ignoreLiveness)
     {
-        var hasRedis = RedisCliOptions.HasRedis(configuration);
+        // The engine comes from Fleet:Coordination (--redis and --nats lay over it); the ledger and liveness follow it
+        // through the packages' own choice (Auto). In-process: the inventory alone, nothing to ask.
+        var engine = CoordinationSettings.Read(configuration).EffectiveEngine;
+        var shared = engine != CoordinationEngine.InProcess;
         var topology = LoadTopology(topologyPath);
         var devices = gpus.Select(ParseGpu).ToList();
         if (topology.Machines.All(m => m.Gpus.Count == 0) && devices.Count == 0)
@@ -99,24 +104,32 @@ internal static class GpuCommand
             throw new CliException("No GPU inventory: give --topology fleet.yaml (machines with gpus:), set FLEET_CONFIG_DIR, or list GPUs with --gpu MACHINE=NAME:MIB.");
         }
 
+        var timeout = TimeSpan.FromMilliseconds(timeoutMs);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.Configure<FleetTopologyOptions>(o => o.Topology = topology);
         services.AddFleetDiscovery(o =>
         {
-            o.Provider = hasRedis ? DiscoveryProviderKind.Redis : DiscoveryProviderKind.InMemory;
-            o.ResolveTimeout = TimeSpan.FromMilliseconds(timeoutMs);
+            o.Provider = engine switch
+            {
+                CoordinationEngine.InProcess => DiscoveryProviderKind.InMemory,
+                CoordinationEngine.Redis => DiscoveryProviderKind.Redis,
+                _ => DiscoveryProviderKind.Auto,
+            };
+            o.ResolveTimeout = timeout;
         });
         services.AddFleetCoordination(o =>
         {
-            o.Redis.ConnectTimeout = TimeSpan.FromMilliseconds(timeoutMs);
-            o.Redis.OperationTimeout = TimeSpan.FromMilliseconds(timeoutMs);
+            o.Redis.ConnectTimeout = timeout;
+            o.Redis.OperationTimeout = timeout;
+            o.Nats.ConnectTimeout = timeout;
+            o.Nats.OperationTimeout = timeout;
         });
         services.AddFleetGpuScheduling(o =>
         {
-            o.Ledger = hasRedis ? GpuLedgerKind.Redis : GpuLedgerKind.InProcess;
+            o.Ledger = GpuLedgerKind.Auto;
             o.ReportThisMachine = false;
-            o.RequireLiveMachine = hasRedis && !ignoreLiveness;
+            o.RequireLiveMachine = shared && !ignoreLiveness;
             foreach (var device in devices)
             {
                 o.Devices.Add(device);
@@ -162,7 +175,7 @@ internal static class GpuCommand
     {
         await using (services.ConfigureAwait(false))
         {
-            var statuses = await Ask(() => services.GetRequiredService<IGpuScheduler>().GetStatusAsync(cancellationToken)).ConfigureAwait(false);
+            var statuses = await Ask(() => CoordinationSettings.Resolve(services.GetRequiredService<IGpuScheduler>).GetStatusAsync(cancellationToken)).ConfigureAwait(false);
             if (format == "json")
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(statuses.Select(s => new
@@ -206,7 +219,7 @@ internal static class GpuCommand
     {
         await using (services.ConfigureAwait(false))
         {
-            var plans = await Ask(() => services.GetRequiredService<IGpuScheduler>().PlanAsync(requests, cancellationToken)).ConfigureAwait(false);
+            var plans = await Ask(() => CoordinationSettings.Resolve(services.GetRequiredService<IGpuScheduler>).PlanAsync(requests, cancellationToken)).ConfigureAwait(false);
             if (format == "json")
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(plans.Select(p => new
@@ -250,6 +263,11 @@ internal static class GpuCommand
         }
         catch (ArgumentException ex)
         {
+            throw new CliException(ex.Message, ex);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("Fleet:", StringComparison.Ordinal))
+        {
+            // A package refused the engine the settings name (it says which key to change).
             throw new CliException(ex.Message, ex);
         }
     }

@@ -40,7 +40,7 @@ internal sealed class FleetCoordinationOptionsValidator : IValidateOptions<Fleet
             problems.Add($"{Section}:Engine is Redis but neither {Section}:Redis:ConnectionString (for example 10.0.0.2:6379) nor {Section}:Redis:Sentinels (for example 10.0.0.2:26379,10.0.0.3:26379,10.0.0.4:26379) is set.");
         }
 
-        if (redis.UsesSentinel && !string.IsNullOrWhiteSpace(redis.ConnectionString))
+        if (redis.HasSentinels && !string.IsNullOrWhiteSpace(redis.ConnectionString))
         {
             problems.Add($"Set either {Section}:Redis:Sentinels or {Section}:Redis:ConnectionString, not both: with Sentinel the master is asked from the sentinels.");
         }
@@ -53,6 +53,15 @@ internal sealed class FleetCoordinationOptionsValidator : IValidateOptions<Fleet
         if (redis.ConnectTimeout <= TimeSpan.Zero || redis.OperationTimeout <= TimeSpan.Zero || redis.ReplicaAckTimeout <= TimeSpan.Zero)
         {
             problems.Add($"{Section}:Redis:ConnectTimeout, :OperationTimeout and :ReplicaAckTimeout must be positive.");
+        }
+
+        try
+        {
+            AddressMapTunnel.Parse(redis.AddressMap);
+        }
+        catch (FormatException ex)
+        {
+            problems.Add(ex.Message);
         }
 
         if (redis.MinReplicaAcks is < 0 or > 16)
@@ -84,6 +93,11 @@ internal sealed class FleetCoordinationOptionsValidator : IValidateOptions<Fleet
         if (nats.ConnectTimeout <= TimeSpan.Zero || nats.OperationTimeout <= TimeSpan.Zero)
         {
             problems.Add($"{Section}:Nats:ConnectTimeout and :OperationTimeout must be positive.");
+        }
+
+        if (nats.PingInterval <= TimeSpan.Zero || nats.MaxPingsOut < 1)
+        {
+            problems.Add($"{Section}:Nats:PingInterval must be positive and {Section}:Nats:MaxPingsOut at least 1 (a lost server is noticed after PingInterval x MaxPingsOut).");
         }
     }
 }

@@ -10,14 +10,11 @@ namespace Fleet.Sdk.Coordination;
 /// <summary>
 /// <see cref="IFleetNats"/> on one NATS.Net connection per service provider (one per process in an agent).
 /// It connects on first use and keeps retrying in the background (never blocking start-up), pings the
-/// server every second so a silent link is noticed within a few seconds, and reconnects to any server in
-/// the list for ever.
+/// server every <see cref="NatsCoordinationOptions.PingInterval"/> (1 s) so a silent link is noticed within
+/// a few seconds, and reconnects to any server in the list for ever.
 /// </summary>
 internal sealed partial class FleetNatsConnection : IFleetNats, IAsyncDisposable, IDisposable
 {
-    /// <summary>How often the client pings its server; with two pings unanswered it moves to another server.</summary>
-    internal static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(1);
-
     private readonly NatsConnection _connection;
     private readonly NatsCoordinationOptions _options;
     private readonly CoordinationMetrics _metrics;
@@ -46,8 +43,8 @@ internal sealed partial class FleetNatsConnection : IFleetNats, IAsyncDisposable
             ConnectTimeout = _options.ConnectTimeout,
             RequestTimeout = _options.OperationTimeout,
             CommandTimeout = _options.OperationTimeout,
-            PingInterval = PingInterval,
-            MaxPingOut = 2,
+            PingInterval = _options.PingInterval,
+            MaxPingOut = _options.MaxPingsOut,
             MaxReconnectRetry = -1,
             ReconnectWaitMin = TimeSpan.FromMilliseconds(100),
             ReconnectWaitMax = TimeSpan.FromSeconds(2),

@@ -21,4 +21,13 @@ internal sealed partial class FleetRedisConnection
 
     [LoggerMessage(EventId = 11006, Level = LogLevel.Warning, Message = "Configuration key {LegacyKey} is deprecated; set {CurrentKey} instead (the old key is still read for now).")]
     private static partial void LogLegacyKey(ILogger logger, string legacyKey, string currentKey);
+
+    [LoggerMessage(EventId = 11007, Level = LogLevel.Warning, Message = "Redis {Servers}: no master could be reached through Sentinel ({Reason}); calls fail with the coordination error and the next call after {RetryMs} ms tries again.")]
+    private static partial void LogConnectFailed(ILogger logger, string servers, string reason, long retryMs);
+
+    [LoggerMessage(EventId = 11008, Level = LogLevel.Information, Message = "Following the Redis master: {Reason}; reconfiguring the connection now.")]
+    private static partial void LogFollowingMaster(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 11009, Level = LogLevel.Warning, Message = "Reconfiguring the Redis connection failed ({Reason}); StackExchange.Redis keeps retrying by itself.")]
+    private static partial void LogReconfigureFailed(ILogger logger, string reason);
 }

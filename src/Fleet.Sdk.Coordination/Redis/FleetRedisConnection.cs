@@ -9,16 +9,27 @@ namespace Fleet.Sdk.Coordination;
 /// <see cref="IFleetRedis"/> on one StackExchange.Redis multiplexer per service provider (one per
 /// process in an agent), connected lazily on a thread of its own, never aborting on a failed connect,
 /// reconnecting by itself. With Sentinel it asks the sentinels for the master and follows it when it
-/// switches. No caller's thread ever waits for the connection: each call waits at most its own
-/// timeout, connection included, so concurrent first calls cannot starve the thread pool.
+/// switches (Sentinel's <c>+switch-master</c>, or a write refused as READONLY, makes it reconfigure at
+/// once); a Sentinel connect that found no master is retried on a later call. No caller's thread ever
+/// waits for the connection: each call waits at most its own timeout, connection included, so
+/// concurrent first calls cannot starve the thread pool.
 /// </summary>
 internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
 {
+    /// <summary>How long a failed Sentinel connect is reported before the next call tries again.</summary>
+    private static readonly TimeSpan RetryConnectAfter = TimeSpan.FromMilliseconds(500);
+
     private readonly RedisCoordinationOptions _options;
     private readonly CoordinationMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Lazy<Task<ConnectionMultiplexer>> _multiplexer;
+    private readonly ISecretStore _secrets;
+    private readonly string _clientName;
+    private readonly AddressMapTunnel? _tunnel;
+    private readonly Lock _gate = new();
     private readonly string _endpointKey;
+    private Task<RedisLink>? _link;
+    private long _failedAt;
+    private bool _disposed;
 
     public FleetRedisConnection(FleetCoordinationOptions options, ISecretStore secrets, string clientName, CoordinationMetrics metrics, ILogger logger)
     {
@@ -27,18 +38,14 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         _logger = logger;
         KeyPrefix = $"fleet:{options.FleetName}:";
         Endpoint = _options.Endpoint;
-        _endpointKey = CoordinationErrors.EndpointKey(CoordinationEngine.Redis, _options.UsesSentinel);
+        _endpointKey = CoordinationErrors.EndpointKey(CoordinationEngine.Redis, _options.HasSentinels);
+        _secrets = secrets;
+        _clientName = clientName;
+        _tunnel = AddressMapTunnel.Parse(_options.AddressMap);
         foreach (var (legacy, current) in options.LegacyKeysUsed)
         {
             LogLegacyKey(_logger, legacy, current);
         }
-
-        // StackExchange.Redis's synchronous Connect is the one that returns a multiplexer which keeps retrying when
-        // the server is down (AbortOnConnectFail off). It blocks for up to ConnectTimeout, so it runs on a thread of
-        // its own, once; callers await it within their own timeouts and no pool thread ever waits for it.
-        _multiplexer = new Lazy<Task<ConnectionMultiplexer>>(
-            () => Task.Factory.StartNew(() => Connect(secrets, clientName), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default),
-            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public CoordinationEngine Engine => CoordinationEngine.Redis;
@@ -51,13 +58,43 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
 
     public int MinReplicaAcks => _options.EffectiveMinReplicaAcks;
 
-    public bool IsConnected => _multiplexer is { IsValueCreated: true, Value: { IsCompletedSuccessfully: true, Result.IsConnected: true } };
+    public bool IsConnected => _link is { IsCompletedSuccessfully: true, Result.Master.IsConnected: true };
 
     public Task<RedisReply> EvaluateAsync(string script, IReadOnlyList<string> keys, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         EvaluateCoreAsync(script, keys, arguments, timeout, replicas: 0, cancellationToken);
 
     public Task<RedisReply> EvaluateReplicatedAsync(string script, IReadOnlyList<string> keys, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         EvaluateCoreAsync(script, keys, arguments, timeout, MinReplicaAcks, cancellationToken);
+
+    /// <summary>
+    /// The script and its WAIT as one batch: StackExchange.Redis sends a batch contiguously on one connection, so
+    /// the WAIT counts exactly the connection that ran the script. A failover or reconnect in between fails the
+    /// WAIT instead of letting a fresh connection (with nothing to wait for) confirm it. The script goes as EVAL,
+    /// so a new master that never saw it cannot answer NOSCRIPT.
+    /// </summary>
+    private async Task<RedisResult> EvaluateAndWaitAsync(IDatabase database, string script, RedisKey[] keys, RedisValue[] values, int replicas, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var waitMs = (long)_options.ReplicaAckTimeout.TotalMilliseconds;
+        var evalArguments = new List<object>(2 + keys.Length + values.Length) { script, keys.Length };
+        evalArguments.AddRange(keys.Cast<object>());
+        evalArguments.AddRange(values.Cast<object>());
+        var batch = database.CreateBatch();
+        var evaluated = batch.ExecuteAsync("EVAL", evalArguments, CommandFlags.DemandMaster);
+        var waited = batch.ExecuteAsync("WAIT", [replicas, waitMs], CommandFlags.DemandMaster);
+        batch.Execute();
+
+        // Whatever happens to the script, the WAIT's outcome is observed (no unobserved task exceptions).
+        _ = waited.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var result = await evaluated.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        var confirmed = await waited.WaitAsync(_options.ReplicaAckTimeout + timeout, cancellationToken).ConfigureAwait(false);
+        if ((long)confirmed < replicas)
+        {
+            _metrics.ReplicaAckShortfall();
+            throw CoordinationErrors.NotReplicated(Endpoint, "Fleet:Coordination:Redis:MinReplicaAcks", replicas, (long)confirmed, _options.ReplicaAckTimeout);
+        }
+
+        return result;
+    }
 
     public IDisposable Subscribe(string channel, Action<string> handler)
     {
@@ -84,13 +121,15 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
 
     public void Dispose()
     {
-        if (!_multiplexer.IsValueCreated)
+        Task<RedisLink>? link;
+        lock (_gate)
         {
-            return;
+            _disposed = true;
+            link = _link;
         }
 
         // A connection still being made is closed as soon as it is made.
-        _ = _multiplexer.Value.ContinueWith(
+        _ = link?.ContinueWith(
             static t => t.Result.Dispose(),
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
@@ -105,23 +144,15 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         RedisReply reply;
         try
         {
-            var multiplexer = await _multiplexer.Value.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            var database = multiplexer.GetDatabase();
-            var result = await database.ScriptEvaluateAsync(script, redisKeys, values).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var link = await LinkAsync().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var database = link.Master.GetDatabase();
+
+            // A plain script goes as EVALSHA (StackExchange.Redis loads it again on NOSCRIPT, after a restart or a
+            // failover); a replicated one goes with its WAIT (which blocks the connection for at most ReplicaAckTimeout).
+            var result = replicas > 0
+                ? await EvaluateAndWaitAsync(database, script, redisKeys, values, replicas, timeout, cancellationToken).ConfigureAwait(false)
+                : await database.ScriptEvaluateAsync(script, redisKeys, values).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             reply = Convert(result);
-            if (replicas > 0)
-            {
-                // WAIT covers every write this connection made so far, the script's included; it blocks this
-                // connection for at most ReplicaAckTimeout when replicas are missing.
-                var waitMs = (long)_options.ReplicaAckTimeout.TotalMilliseconds;
-                var confirmed = await database.ExecuteAsync("WAIT", replicas, waitMs)
-                    .WaitAsync(_options.ReplicaAckTimeout + timeout, cancellationToken).ConfigureAwait(false);
-                if ((long)confirmed < replicas)
-                {
-                    _metrics.ReplicaAckShortfall();
-                    throw CoordinationErrors.NotReplicated(Endpoint, "Fleet:Coordination:Redis:MinReplicaAcks", replicas, (long)confirmed, _options.ReplicaAckTimeout);
-                }
-            }
         }
         catch (CoordinationUnavailableException ex)
         {
@@ -133,6 +164,12 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         }
         catch (RedisServerException ex) when (IsTransient(ex.Message))
         {
+            if (ex.Message.StartsWith("READONLY", StringComparison.Ordinal))
+            {
+                // The server this connection takes for the master was demoted: look again now, not at the next check.
+                FollowMaster("a write was refused as READONLY");
+            }
+
             throw Failed(CoordinationErrors.Unreachable(Engine, Endpoint, _endpointKey, "the server is loading, busy, read-only or failing over", ex));
         }
         catch (RedisServerException ex)
@@ -163,21 +200,81 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         return error;
     }
 
-    /// <summary>A call that ran out of time: while no connection was ever made, that is Redis being unreachable, and the error says where to look.</summary>
+    /// <summary>A call that ran out of time: while no connection is up, that is Redis being unreachable, and the error says where to look.</summary>
     private CoordinationUnavailableException TimedOut(string what, TimeSpan timeout, TimeoutException ex) =>
-        _multiplexer.Value.IsCompletedSuccessfully
-            ? CoordinationErrors.TimedOut(Engine, Endpoint, _endpointKey, what, timeout, ex)
-            : CoordinationErrors.Unreachable(Engine, Endpoint, _endpointKey, $"still connecting after {timeout.TotalMilliseconds:0} ms", null);
+        _link is not { IsCompletedSuccessfully: true } link
+            ? CoordinationErrors.Unreachable(Engine, Endpoint, _endpointKey, $"still connecting after {timeout.TotalMilliseconds:0} ms", null)
+            : link.Result.Master.IsConnected
+                ? CoordinationErrors.TimedOut(Engine, Endpoint, _endpointKey, what, timeout, ex)
+                : CoordinationErrors.Unreachable(Engine, Endpoint, _endpointKey, $"{what}: no connection after {timeout.TotalMilliseconds:0} ms", ex);
 
     private async Task<T> RunAsync<T>(Func<ConnectionMultiplexer, Task<T>> operation)
     {
-        var multiplexer = await _multiplexer.Value.ConfigureAwait(false);
-        return await operation(multiplexer).ConfigureAwait(false);
+        var link = await LinkAsync().ConfigureAwait(false);
+        return await operation(link.Master).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The connection, made on first use on a thread of its own: StackExchange.Redis's synchronous Connect is the
+    /// one that returns a multiplexer which keeps retrying when the server is down (AbortOnConnectFail off), and it
+    /// blocks for up to ConnectTimeout, so no pool thread waits for it. A Sentinel connect fails when no sentinel
+    /// names a reachable master; that failure is kept for <see cref="RetryConnectAfter"/>, then a call tries again.
+    /// </summary>
+    private Task<RedisLink> LinkAsync()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_link is { IsFaulted: true } && Stopwatch.GetElapsedTime(Volatile.Read(ref _failedAt)) >= RetryConnectAfter)
+            {
+                _link = null;
+            }
+
+            return _link ??= Task.Factory.StartNew(ConnectOrRecordFailure, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+    }
+
+    private RedisLink ConnectOrRecordFailure()
+    {
+        try
+        {
+            return Connect();
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        {
+            Volatile.Write(ref _failedAt, Stopwatch.GetTimestamp());
+            LogConnectFailed(_logger, Endpoint, ex.Message, (long)RetryConnectAfter.TotalMilliseconds);
+            throw;
+        }
+    }
+
+    /// <summary>Makes the multiplexer look for the master now (a failover was announced or a write hit a demoted master).</summary>
+    private void FollowMaster(string reason)
+    {
+        if (_link is not { IsCompletedSuccessfully: true } link || !_options.UsesSentinel)
+        {
+            return;
+        }
+
+        LogFollowingMaster(_logger, reason);
+        _ = ReconfigureAsync(link.Result.Master);
+    }
+
+    private async Task ReconfigureAsync(ConnectionMultiplexer master)
+    {
+        try
+        {
+            await master.ConfigureAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+        {
+            LogReconfigureFailed(_logger, ex.Message);
+        }
     }
 
     private async Task<ISubscriber> SubscribeAsync(RedisChannel channel, Action<RedisChannel, RedisValue> callback)
     {
-        var subscriber = (await _multiplexer.Value.ConfigureAwait(false)).GetSubscriber();
+        var subscriber = (await LinkAsync().ConfigureAwait(false)).Master.GetSubscriber();
         try
         {
             // Subscribing needs no live connection: StackExchange.Redis re-subscribes on every reconnect.
@@ -191,10 +288,10 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         return subscriber;
     }
 
-    private ConnectionMultiplexer Connect(ISecretStore secrets, string clientName)
+    private RedisLink Connect()
     {
         var configuration = new ConfigurationOptions();
-        if (_options.UsesSentinel)
+        if (_options.HasSentinels)
         {
             // Sentinel endpoints plus a service name: the multiplexer asks the sentinels for the master, connects
             // to it, and reconfigures itself when Sentinel announces a new one (+switch-master), with no restart.
@@ -204,11 +301,17 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
             }
 
             configuration.ServiceName = _options.ServiceName;
-            configuration.CommandMap = CommandMap.Sentinel;
         }
         else
         {
+            // A StackExchange.Redis string may name sentinels with serviceName=: that is Sentinel too.
             configuration = ConfigurationOptions.Parse(_options.ConnectionString ?? string.Empty);
+        }
+
+        var sentinelMode = !string.IsNullOrEmpty(configuration.ServiceName);
+        if (sentinelMode)
+        {
+            configuration.CommandMap = CommandMap.Sentinel;
         }
 
         configuration.AbortOnConnectFail = false;
@@ -217,22 +320,54 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         configuration.AsyncTimeout = configuration.SyncTimeout;
         configuration.ConnectRetry = 1;
         configuration.KeepAlive = 5;
-        configuration.ClientName = new string(clientName.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.').ToArray());
+        configuration.ClientName = new string(_clientName.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.').ToArray());
         configuration.Ssl = _options.Tls;
-        if (secrets.TryGetSecret(_options.PasswordSecret, out var password))
+        configuration.Tunnel = _tunnel;
+        if (_secrets.TryGetSecret(_options.PasswordSecret, out var password))
         {
             configuration.Password = password;
         }
 
         var watch = Stopwatch.StartNew();
-        var multiplexer = _options.UsesSentinel
-            ? ConnectionMultiplexer.SentinelConnect(configuration).GetSentinelMasterConnection(MasterConfiguration(configuration))
-            : ConnectionMultiplexer.Connect(configuration);
-        multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString(), e.Exception?.Message ?? string.Empty);
-        multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
-        multiplexer.ConfigurationChangedBroadcast += (_, e) => LogMasterChanged(_logger, e.EndPoint?.ToString() ?? "?");
-        LogConnecting(_logger, Endpoint, multiplexer.IsConnected, watch.ElapsedMilliseconds);
-        return multiplexer;
+        RedisLink link;
+        if (sentinelMode)
+        {
+            var sentinels = ConnectionMultiplexer.SentinelConnect(configuration);
+            try
+            {
+                var master = sentinels.GetSentinelMasterConnection(MasterConfiguration(configuration));
+                link = new RedisLink(master, sentinels);
+
+                // StackExchange.Redis switches on +switch-master only when the new master is not already among its
+                // endpoints (a promoted replica is): reconfiguring here makes the switch immediate either way.
+                sentinels.GetSubscriber().Subscribe(RedisChannel.Literal("+switch-master"), (_, message) => OnSwitchMaster(message.ToString()));
+            }
+            catch
+            {
+                sentinels.Dispose();
+                throw;
+            }
+        }
+        else
+        {
+            link = new RedisLink(ConnectionMultiplexer.Connect(configuration), null);
+        }
+
+        link.Master.ConnectionFailed += (_, e) => LogConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString(), e.Exception?.Message ?? string.Empty);
+        link.Master.ConnectionRestored += (_, e) => LogConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
+        link.Master.ConfigurationChangedBroadcast += (_, e) => LogMasterChanged(_logger, e.EndPoint?.ToString() ?? "?");
+        LogConnecting(_logger, Endpoint, link.Master.IsConnected, watch.ElapsedMilliseconds);
+        return link;
+    }
+
+    /// <summary>Sentinel announced <c>NAME old-ip old-port new-ip new-port</c>.</summary>
+    private void OnSwitchMaster(string message)
+    {
+        var parts = message.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 5 && parts[0] == _options.ServiceName)
+        {
+            FollowMaster($"Sentinel moved {parts[0]} from {parts[1]}:{parts[2]} to {parts[3]}:{parts[4]}");
+        }
     }
 
     /// <summary>The options for the master connection Sentinel hands out: the sentinel options without the sentinel command map.</summary>
@@ -257,6 +392,18 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
             ResultType.Error => RedisReply.FromError(result.ToString() ?? string.Empty),
             _ => RedisReply.FromText(result.ToString() ?? string.Empty),
         };
+    }
+
+    /// <summary>The master connection and, with Sentinel, the sentinel connection that steers it; disposed together.</summary>
+    private sealed class RedisLink(ConnectionMultiplexer master, ConnectionMultiplexer? sentinels) : IDisposable
+    {
+        public ConnectionMultiplexer Master { get; } = master;
+
+        public void Dispose()
+        {
+            Master.Dispose();
+            sentinels?.Dispose();
+        }
     }
 
     private sealed class Subscription(Task<ISubscriber> subscribed, RedisChannel channel, Action<RedisChannel, RedisValue> callback) : IDisposable

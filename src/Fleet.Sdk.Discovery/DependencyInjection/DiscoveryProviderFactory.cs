@@ -32,9 +32,10 @@ internal static class DiscoveryProviderFactory
     private static IDiscoveryProvider Engine(IServiceProvider services, CoordinationEngine engine) => engine switch
     {
         CoordinationEngine.Redis => Redis(services),
+        CoordinationEngine.Nats => Nats(services),
         _ => throw new InvalidOperationException(
             $"Fleet:Discovery:Provider is Composite, which needs a coordination engine with servers, but {CoordinationConstants.SectionName}:Engine is {engine}. " +
-            $"Set {CoordinationConstants.SectionName}:Redis:ConnectionString (or :Sentinels), or set Fleet:Discovery:Provider to Static."),
+            $"Set {CoordinationConstants.SectionName}:Redis:ConnectionString (or :Sentinels) or :Nats:Servers, or set Fleet:Discovery:Provider to Static."),
     };
 
     /// <summary>The topology as <c>AddFleetConfiguration</c> loaded it (empty without it), followed through reloads.</summary>
@@ -56,4 +57,12 @@ internal static class DiscoveryProviderFactory
             redis.OperationTimeout,
             (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger("Fleet.Sdk.Discovery.Redis") ?? NullLogger.Instance);
     }
+
+    /// <summary>The registry in a NATS key-value bucket whose entries expire after <c>Fleet:Discovery:Ttl</c> (the bucket's max age).</summary>
+    private static NatsDiscoveryProvider Nats(IServiceProvider services) => new(
+        services.GetRequiredService<IFleetNats>(),
+        services.GetRequiredService<DiscoveryMetrics>(),
+        services.GetRequiredService<IOptions<FleetDiscoveryOptions>>().Value.Ttl,
+        services.GetRequiredService<TimeProvider>(),
+        (ILogger?)services.GetService<ILoggerFactory>()?.CreateLogger("Fleet.Sdk.Discovery.Nats") ?? NullLogger.Instance);
 }

@@ -54,11 +54,22 @@ public static class GpuSchedulingServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<GpuSchedulingOptions>>().Value;
             var engine = sp.GetRequiredService<IFleetCoordination>();
             var kind = options.Ledger == GpuLedgerKind.Auto
-                ? engine.Engine == CoordinationEngine.Redis ? GpuLedgerKind.Redis : GpuLedgerKind.InProcess
+                ? engine.Engine switch
+                {
+                    CoordinationEngine.Redis => GpuLedgerKind.Redis,
+                    CoordinationEngine.Nats => GpuLedgerKind.Nats,
+                    _ => GpuLedgerKind.InProcess,
+                }
                 : options.Ledger;
-            return kind == GpuLedgerKind.Redis
-                ? new RedisGpuLedger(sp.GetRequiredService<IFleetRedis>(), engine.OperationTimeout)
-                : new InProcessGpuLedger(sp.GetRequiredService<TimeProvider>());
+            return kind switch
+            {
+                GpuLedgerKind.Redis => new RedisGpuLedger(sp.GetRequiredService<IFleetRedis>(), engine.OperationTimeout),
+                GpuLedgerKind.Nats => new NatsGpuLedger(
+                    sp.GetRequiredService<IFleetNats>(),
+                    sp.GetRequiredService<TimeProvider>(),
+                    (ILogger?)sp.GetService<ILoggerFactory>()?.CreateLogger("Fleet.Sdk.GpuScheduling.Ledger") ?? NullLogger.Instance),
+                _ => new InProcessGpuLedger(sp.GetRequiredService<TimeProvider>()),
+            };
         });
         services.TryAddSingleton<IMachineLiveness>(static sp =>
         {

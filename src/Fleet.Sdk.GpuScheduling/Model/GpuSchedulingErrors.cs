@@ -9,6 +9,9 @@ internal static class GpuSchedulingErrors
         $"The GPU ledger cannot be reached: {cause.Message} No new lease was granted; leases already held keep renewing once the engine is back. On a single machine, Fleet:Gpu:Ledger=InProcess needs no servers.",
         cause);
 
+    public static GpuLedgerUnavailableException LedgerContended(GpuId gpu, int attempts) => new(
+        $"The GPU ledger entry of {gpu} kept changing under other writers: {attempts} compare-and-set attempts in a row lost the race. Nothing was reserved or changed by this call; retry it.");
+
     public static ArgumentException BadRequest(string problem) => new(
         $"The GPU request is malformed: {problem}", "request");
 

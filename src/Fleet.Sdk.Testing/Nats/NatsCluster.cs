@@ -201,6 +201,34 @@ public sealed partial class NatsCluster : IAsyncDisposable
         return json.RootElement.GetProperty("num_routes").GetInt32();
     }
 
+    /// <summary>The last sequence of a stream in one node's own replica (<c>/jsz</c>), to see that a restarted or healed node caught up.</summary>
+    /// <param name="machine">The node's machine.</param>
+    /// <param name="stream">The stream (a key-value bucket <c>b</c> is stream <c>KV_b</c>).</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The replica's last sequence, or <see langword="null"/> when the node holds no replica of it or does not answer.</returns>
+    public async Task<ulong?> GetStreamLastSequenceAsync(string machine, string stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        var node = this[machine];
+        if (!node.IsRunning)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = await MonitorAsync(node, "jsz?accounts=true&streams=true", cancellationToken).ConfigureAwait(false);
+            return FindStream(json.RootElement, stream) is { } detail && detail.TryGetProperty("state", out var state) && state.TryGetProperty("last_seq", out var last)
+                ? last.GetUInt64()
+                : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or (TaskCanceledException and not OperationCanceledException { CancellationToken.IsCancellationRequested: true }))
+        {
+            LogMonitorFailed(_logger, machine, "jsz", ex.Message);
+            return null;
+        }
+    }
+
     /// <summary>Kills a machine's node with SIGKILL, as a crash would; its store stays on disk.</summary>
     /// <param name="machine">The node's machine.</param>
     /// <param name="cancellationToken">Cancels the wait for the process to exit.</param>
@@ -209,6 +237,16 @@ public sealed partial class NatsCluster : IAsyncDisposable
     {
         await this[machine].KillAsync(cancellationToken).ConfigureAwait(false);
         LogNodeKilled(_logger, machine);
+    }
+
+    /// <summary>Stops a machine's node cleanly (SIGTERM): it hands its JetStream leaderships over before it exits; its store stays on disk.</summary>
+    /// <param name="machine">The node's machine.</param>
+    /// <param name="cancellationToken">Cancels the wait for the process to exit.</param>
+    /// <returns>A task that completes when the process has exited.</returns>
+    public async Task StopAsync(string machine, CancellationToken cancellationToken = default)
+    {
+        await this[machine].StopAsync(cancellationToken).ConfigureAwait(false);
+        LogNodeStopped(_logger, machine);
     }
 
     /// <summary>Starts a machine's node again on the same ports (killing it first if it runs).</summary>
@@ -344,7 +382,14 @@ public sealed partial class NatsCluster : IAsyncDisposable
             ? name
             : null;
 
-    private static string? ReadStreamLeader(JsonElement json, string stream)
+    private static string? ReadStreamLeader(JsonElement json, string stream) =>
+        FindStream(json, stream) is { } detail && detail.TryGetProperty("cluster", out var cluster) && cluster.TryGetProperty("leader", out var leader)
+            && leader.GetString() is { Length: > 0 } name
+            ? name
+            : null;
+
+    /// <summary>A stream's entry in <c>/jsz?accounts=true&amp;streams=true</c>.</summary>
+    private static JsonElement? FindStream(JsonElement json, string stream)
     {
         if (!json.TryGetProperty("account_details", out var accounts) || accounts.ValueKind != JsonValueKind.Array)
         {
@@ -353,18 +398,14 @@ public sealed partial class NatsCluster : IAsyncDisposable
 
         foreach (var account in accounts.EnumerateArray())
         {
-            if (!account.TryGetProperty("stream_detail", out var streams) || streams.ValueKind != JsonValueKind.Array)
+            if (account.TryGetProperty("stream_detail", out var streams) && streams.ValueKind == JsonValueKind.Array)
             {
-                continue;
-            }
-
-            foreach (var detail in streams.EnumerateArray())
-            {
-                if (detail.TryGetProperty("name", out var name) && name.GetString() == stream
-                    && detail.TryGetProperty("cluster", out var cluster) && cluster.TryGetProperty("leader", out var leader)
-                    && leader.GetString() is { Length: > 0 } leaderName)
+                foreach (var detail in streams.EnumerateArray())
                 {
-                    return leaderName;
+                    if (detail.TryGetProperty("name", out var name) && name.GetString() == stream)
+                    {
+                        return detail;
+                    }
                 }
             }
         }
@@ -426,6 +467,9 @@ public sealed partial class NatsCluster : IAsyncDisposable
 
     [LoggerMessage(EventId = 9052, Level = LogLevel.Information, Message = "NATS node on {Machine} restarted (data kept: {KeepData}).")]
     private static partial void LogNodeRestarted(ILogger logger, string machine, bool keepData);
+
+    [LoggerMessage(EventId = 9054, Level = LogLevel.Information, Message = "NATS node on {Machine} stopped cleanly.")]
+    private static partial void LogNodeStopped(ILogger logger, string machine);
 
     [LoggerMessage(EventId = 9053, Level = LogLevel.Debug, Message = "NATS node on {Machine} did not answer /{Path}: {Reason}.")]
     private static partial void LogMonitorFailed(ILogger logger, string machine, string path, string reason);

@@ -121,6 +121,36 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the server cleanly with SIGTERM, as a service manager would for maintenance: nats-server first hands the
+    /// JetStream leaderships it holds to other nodes, then exits. Its store stays on disk.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait for the process to exit.</param>
+    /// <returns>A task that completes when the process has exited.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var process = RunningProcess(nameof(StopAsync));
+            if (_paused)
+            {
+                ChildProcesses.Continue(process.Id);
+                _paused = false;
+            }
+
+            ChildProcesses.Terminate(process.Id);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            LogStopped(_logger, process.Id, Name);
+            process.Dispose();
+            _process = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Kills the server if it runs and starts it again on the same ports.</summary>
     /// <param name="keepData">Whether the JetStream store survives, or the server comes back empty.</param>
     /// <param name="cancellationToken">Cancels the restart.</param>
@@ -358,6 +388,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     [LoggerMessage(EventId = 9041, Level = LogLevel.Information, Message = "nats-server {Pid} ({Name}) killed.")]
     private static partial void LogKilled(ILogger logger, int pid, string name);
+
+    [LoggerMessage(EventId = 9043, Level = LogLevel.Information, Message = "nats-server {Pid} ({Name}) stopped cleanly (SIGTERM).")]
+    private static partial void LogStopped(ILogger logger, int pid, string name);
 
     [LoggerMessage(EventId = 9042, Level = LogLevel.Warning, Message = "The nats-server directory {Directory} could not be deleted ({Reason}); the OS temp cleaner will remove it.")]
     private static partial void LogDirectoryLeft(ILogger logger, string directory, string reason);

@@ -86,11 +86,14 @@ internal static class ChildProcesses
 
     public static void Continue(int pid) => Signal(pid, OperatingSystem.IsMacOS() ? 19 : 18);
 
+    /// <summary>Asks a process to shut down cleanly (SIGTERM, 15 on Linux and macOS).</summary>
+    public static void Terminate(int pid) => Signal(pid, 15);
+
     private static void Signal(int pid, int signal)
     {
         if (OperatingSystem.IsWindows())
         {
-            throw new PlatformNotSupportedException("Pausing a process with SIGSTOP needs Linux or macOS.");
+            throw new PlatformNotSupportedException("Signalling a process (SIGSTOP, SIGCONT, SIGTERM) needs Linux or macOS.");
         }
 
         if (NativeMethods.Kill(pid, signal) != 0)

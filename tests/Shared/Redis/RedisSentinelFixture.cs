@@ -17,6 +17,9 @@ public sealed class RedisSentinelFixture : IAsyncLifetime
     /// <summary>Gets the sentinels' addresses (<c>Fleet:Coordination:Redis:Sentinels</c>).</summary>
     public string Sentinels => Cluster.GetSentinelAddresses();
 
+    /// <summary>Gets a StackExchange.Redis Sentinel string (<c>sentinels,serviceName=NAME</c>), which <c>Fleet:Coordination:Redis:ConnectionString</c> accepts as Sentinel.</summary>
+    public string ConnectionString => $"{Sentinels},serviceName={Cluster.ServiceName}";
+
     public async Task InitializeAsync()
     {
         if (RedisSentinelAvailability.SkipReason is null)
