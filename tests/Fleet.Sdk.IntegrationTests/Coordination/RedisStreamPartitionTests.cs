@@ -26,7 +26,7 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
         await using var sentinel = await RedisSentinelCluster.StartAsync();
         await using var fleet = await RedisStreamFleet.StartAsync(sentinel);
         using var stop = new CancellationTokenSource();
-        var producers = RedisStreamFleet.Machines.Select(m => Task.Run(() => fleet.Workload.ProduceAsync(fleet.Stream(m), m, stop.Token))).ToArray();
+        var producers = fleet.Machines.Select(m => Task.Run(() => fleet.Workload.ProduceAsync(fleet.Stream(m), m, stop.Token))).ToArray();
         Assert.True(await Poll.UntilAsync(() => fleet.Workload.Acknowledged >= 30, Deadline), "appends did not start");
 
         var killedAt = fleet.Workload.Now;
@@ -39,7 +39,7 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
         await killed.RestartAsync(keepData: true);
         await sentinel.WaitForReplicasAsync(Deadline);
         var rejoinedAt = fleet.Workload.Now;
-        Assert.True(await Poll.UntilAsync(() => RedisStreamFleet.Machines.All(m => fleet.Workload.AcknowledgedSince(m, rejoinedAt) >= 10), Deadline), "appends did not resume once the old master was a replica again");
+        Assert.True(await Poll.UntilAsync(() => fleet.Machines.All(m => fleet.Workload.AcknowledgedSince(m, rejoinedAt) >= 10), Deadline), "appends did not resume once the old master was a replica again");
         await stop.CancelAsync();
         await Task.WhenAll(producers);
 
@@ -49,25 +49,67 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
         await fleet.Workload.AssertNothingLostAsync(fleet.Stream("pc2"), output, "Redis+Sentinel: master killed, restarted as a replica", Deadline);
     }
 
+    [RequiresRedisSentinelFact]
+    public async Task MasterMachineIsolatedWithAClient_ItsAppendsFailUnconfirmedAndNothingIsLostAfterHeal()
+    {
+        // mainpc: the master, a sentinel and a client; pc2: the replica, a sentinel, a client; pc3: a sentinel, a client.
+        await using var machines = await FleetCluster.StartAsync(["mainpc", "pc2", "pc3"]);
+        await using var sentinel = await RedisSentinelCluster.StartAsync(new RedisSentinelClusterOptions
+        {
+            Cluster = machines,
+            MasterMachine = "mainpc",
+            ReplicaMachine = "pc2",
+            SentinelMachines = ["mainpc", "pc2", "pc3"],
+        });
+        await using var fleet = await RedisStreamFleet.StartAsync(sentinel, ["mainpc", "pc2", "pc3"]);
+        using var stop = new CancellationTokenSource();
+        var producers = fleet.Machines.Select(m => Task.Run(() => fleet.Workload.ProduceAsync(fleet.Stream(m), m, stop.Token))).ToArray();
+        Assert.True(await Poll.UntilAsync(() => fleet.Workload.Acknowledged >= 30, Deadline), "appends did not start");
+
+        // The minority (the master's machine) still has its master and a client that writes to it: a split brain.
+        await machines.IsolateAsync("mainpc");
+        var cutAt = fleet.Workload.Now;
+        await sentinel.WaitForFailoverAsync(sentinel.Servers[0], Deadline);
+        var failedOverAt = fleet.Workload.Now;
+        Assert.True(await Poll.UntilAsync(() => fleet.Workload.FailedSince("mainpc", failedOverAt).Count >= 2, Deadline), "the isolated client's appends did not fail");
+        var (failedOnMinority, slowestFailure) = fleet.Workload.FailedSince("mainpc", failedOverAt);
+        Assert.Equal(0, fleet.Workload.AcknowledgedSince("mainpc", failedOverAt));
+        Assert.InRange(slowestFailure, 0, (long)(RedisStreamFleet.AppendDeadline + TimeSpan.FromSeconds(5)).TotalMilliseconds);
+
+        await machines.HealAsync();
+        await sentinel.WaitForReplicasAsync(Deadline);
+        var healedAt = fleet.Workload.Now;
+        Assert.True(await Poll.UntilAsync(() => fleet.Machines.All(m => fleet.Workload.AcknowledgedSince(m, healedAt) >= 5), Deadline), "appends did not resume on every machine after the heal");
+        await stop.CancelAsync();
+        await Task.WhenAll(producers);
+
+        await fleet.Workload.RetryFailedAsync(fleet.Stream("pc2"), Deadline);
+        ResilienceReport.Record(output, "Redis+Sentinel: master's machine isolated", "failover after the cut", failedOverAt - cutAt, "ms");
+        ResilienceReport.Record(output, "Redis+Sentinel: master's machine isolated", $"slowest failed append on the minority ({failedOnMinority} failed, deadline {RedisStreamFleet.AppendDeadline.TotalSeconds:0} s)", slowestFailure, "ms");
+        await fleet.Workload.AssertNothingLostAsync(fleet.Stream("pc3"), output, "Redis+Sentinel: master's machine isolated, then healed", Deadline);
+    }
+
     /// <summary>One agent host with durable streams per machine, on the Sentinel deployment.</summary>
     private sealed class RedisStreamFleet : IAsyncDisposable
     {
-        public static readonly string[] Machines = ["mainpc", "pc2"];
+        public static readonly TimeSpan AppendDeadline = TimeSpan.FromSeconds(4);
         private readonly Dictionary<string, IHost> _hosts = [];
         private readonly List<TempDirectory> _roots = [];
 
         public StreamLossWorkload Workload { get; } = new();
 
-        public static async Task<RedisStreamFleet> StartAsync(RedisSentinelCluster sentinel)
+        public IReadOnlyList<string> Machines => [.. _hosts.Keys];
+
+        public static async Task<RedisStreamFleet> StartAsync(RedisSentinelCluster sentinel, string[]? machines = null)
         {
             var fleet = new RedisStreamFleet();
             var name = $"s{Guid.NewGuid():N}"[..10];
-            foreach (var machine in Machines)
+            foreach (var machine in machines ?? ["mainpc", "pc2"])
             {
                 var root = new TempDirectory();
                 fleet._roots.Add(root);
                 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = root.Path });
-                builder.Configuration.AddInMemoryCollection(sentinel.GetCoordinationSettings());
+                builder.Configuration.AddInMemoryCollection(sentinel.GetCoordinationSettings(sentinel.Cluster is null ? null : machine));
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     ["Fleet:Coordination:FleetName"] = name,
@@ -78,6 +120,7 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
                     ["Fleet:Events:Durable:OperationTimeout"] = "00:00:01",
                     ["Fleet:Events:Durable:ClaimAfter"] = "00:00:05",
                     ["Fleet:Events:Durable:AckDeadline"] = "00:00:04",
+                    ["Fleet:Events:Durable:AppendDeadline"] = machines is null ? "00:00:30" : AppendDeadline.ToString(),
                 });
                 builder.Services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
                 builder.Services.AddFleetDurableStreams();
