@@ -13,17 +13,23 @@ namespace Fleet.Sdk.IntegrationTests;
 /// </summary>
 internal static class ClusterHost
 {
-    public static async Task<IHost> StartAsync(FleetCluster cluster, string machine, string fleet, string contentRoot, IDictionary<string, string?> settings, Action<IServiceCollection> addServices)
+    public static Task<IHost> StartAsync(FleetCluster cluster, string machine, string fleet, string contentRoot, IDictionary<string, string?> settings, Action<IServiceCollection> addServices) =>
+        StartAsync(
+            contentRoot,
+            new Dictionary<string, string?>(new Dictionary<string, string?>
+            {
+                ["Fleet:Coordination:Redis:ConnectionString"] = cluster.GetAddress(machine, "redis"),
+                ["Fleet:Coordination:FleetName"] = fleet,
+                ["Fleet:Coordination:Redis:ConnectTimeout"] = "00:00:01",
+                ["Fleet:Coordination:Redis:OperationTimeout"] = "00:00:01",
+                ["Fleet:Discovery:Machine"] = machine,
+            }.Concat(settings).GroupBy(p => p.Key).Select(g => g.Last())),
+            addServices);
+
+    /// <summary>Starts an agent host with exactly these settings (for engines other than one standalone Redis).</summary>
+    public static async Task<IHost> StartAsync(string contentRoot, IDictionary<string, string?> settings, Action<IServiceCollection> addServices)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Fleet:Coordination:Redis:ConnectionString"] = cluster.GetAddress(machine, "redis"),
-            ["Fleet:Coordination:FleetName"] = fleet,
-            ["Fleet:Coordination:Redis:ConnectTimeout"] = "00:00:01",
-            ["Fleet:Coordination:Redis:OperationTimeout"] = "00:00:01",
-            ["Fleet:Discovery:Machine"] = machine,
-        });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
         addServices(builder.Services);

@@ -113,7 +113,7 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         {
             throw Failed(TimedOut("PING", timeout, ex));
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (IsConnectionLost(ex, cancellationToken))
         {
             throw Failed(CoordinationErrors.Unreachable(Engine, Endpoint, _endpointKey, "PING", ex));
         }
@@ -176,7 +176,7 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         {
             throw new InvalidOperationException($"Redis refused a Fleet.Sdk script: {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (IsConnectionLost(ex, cancellationToken))
         {
             throw Failed(CoordinationErrors.Unreachable(Engine, Endpoint, _endpointKey, "a script", ex));
         }
@@ -184,6 +184,15 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         _metrics.Operation(Engine, Stopwatch.GetElapsedTime(started));
         return reply;
     }
+
+    /// <summary>
+    /// Failures of the connection itself. Besides StackExchange.Redis's own, a connection torn down mid-call (a
+    /// failover, a cut link) can surface as a cancelled task nobody asked to cancel or as System.IO.Pipelines'
+    /// "reading is not allowed after reader was completed" (seen in the Sentinel partition tests).
+    /// </summary>
+    private static bool IsConnectionLost(Exception ex, CancellationToken cancellationToken) =>
+        ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException or InvalidOperationException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     /// <summary>Errors a master gives while it is not (yet, or no longer) able to take the write: after a restart, during a failover.</summary>
     private static bool IsTransient(string message) =>
