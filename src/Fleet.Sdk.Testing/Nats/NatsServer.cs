@@ -18,6 +18,9 @@ namespace Fleet.Sdk.Testing;
 public sealed partial class NatsServer : IAsyncDisposable
 {
     private static readonly string[] SearchDirectories = ["/usr/sbin", "/usr/bin", "/usr/local/bin"];
+    /// <summary>The route address every cluster node advertises: nothing listens there, so no route bypasses the configured ones.</summary>
+    internal const string UnreachableRouteAddress = "127.0.0.1:1";
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly NatsServerOptions _options;
@@ -256,7 +259,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         text.Append(CultureInfo.InvariantCulture, $"jetstream {{\n  store_dir: \"{Path.Combine(DataDirectory, "js")}\"\n  max_memory_store: 256MB\n  max_file_store: 1GB\n}}\n");
         if (_options.ClusterPort != 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"cluster {{\n  name: \"{_options.ClusterName}\"\n  listen: \"{Host}:{_options.ClusterPort}\"\n  no_advertise: true\n");
+            // Servers gossip each other's route address, and a server not yet connected to a peer dials that address
+            // directly (an "implicit route"), which would bypass the fault proxy and let a partition leak. Each node
+            // therefore advertises an address nothing listens on (127.0.0.1:1 refuses at once; implicit routes are not
+            // retried): the only routes are the configured ones, through the proxies.
+            text.Append(CultureInfo.InvariantCulture, $"cluster {{\n  name: \"{_options.ClusterName}\"\n  listen: \"{Host}:{_options.ClusterPort}\"\n  advertise: \"{UnreachableRouteAddress}\"\n  no_advertise: true\n");
             text.Append("  routes: [\n");
             foreach (var route in _options.Routes)
             {
