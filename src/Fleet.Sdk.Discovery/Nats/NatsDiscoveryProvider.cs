@@ -36,6 +36,9 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
     /// <summary>JetStream's "no message found" and "stream not found" API errors.</summary>
     private const int NoMessageFound = 10037;
     private const int StreamNotFound = 10059;
+
+    /// <summary>How long a follower may go unheard before the bucket's leader is taken to have lost it.</summary>
+    private static readonly TimeSpan PeerSilence = TimeSpan.FromSeconds(3);
     private const int WrongLastSequence = 10071;
     private const int MaxCasAttempts = 16;
     private static readonly TimeSpan WatchCatchUp = TimeSpan.FromSeconds(2);
@@ -231,6 +234,14 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
                 }
 
                 Volatile.Write(ref _bucketSeen, true);
+                if (!HasQuorum(stream.Info, out var seen))
+                {
+                    // A leader cut off from its followers keeps answering for a few seconds before it steps down, with
+                    // entries that stopped being renewed on its side of the cut; entries whose TTL passed there would
+                    // vanish from the view. Such an answer is not the registry: readers keep their last known view.
+                    throw DiscoveryErrors.BucketNotAnswering(Bucket, $"its leader sees {seen} of {stream.Info.Config.NumReplicas} replicas (no quorum)");
+                }
+
                 var subjects = stream.Info.State.Subjects?.Keys.ToList() ?? [];
                 var entries = await Task.WhenAll(subjects.Select(s => ReadAsync(stream, s[SubjectPrefix.Length..], ct))).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
@@ -246,6 +257,29 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
                 return instances;
             },
             cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Whether the bucket's leader, as its stream info tells, sees a majority of the replicas (itself included): a follower
+    /// counts when it is not offline and was heard from within <see cref="PeerSilence"/> (RAFT heartbeats come every second).
+    /// </summary>
+    private static bool HasQuorum(StreamInfo info, out int seen)
+    {
+        var replicas = Math.Max(1, info.Config.NumReplicas);
+        seen = 1;
+        if (replicas == 1)
+        {
+            return true;
+        }
+
+        if (info.Cluster is not { Leader.Length: > 0 } cluster)
+        {
+            seen = 0;
+            return false;
+        }
+
+        seen += cluster.Replicas?.Count(r => !r.Offline && r.Active < PeerSilence) ?? 0;
+        return seen * 2 > replicas;
+    }
 
     private ServiceInstance? Parse(Entry entry, string? expectedService, DateTimeOffset now)
     {
