@@ -164,7 +164,7 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         }
         catch (RedisServerException ex) when (IsTransient(ex.Message))
         {
-            if (ex.Message.StartsWith("READONLY", StringComparison.Ordinal))
+            if (IsReadOnly(ex.Message))
             {
                 // The server this connection takes for the master was demoted: look again now, not at the next check.
                 FollowMaster("a write was refused as READONLY");
@@ -198,10 +198,16 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
     private static bool IsTransient(string message) =>
         message.StartsWith("LOADING", StringComparison.Ordinal)
         || message.StartsWith("BUSY", StringComparison.Ordinal)
-        || message.StartsWith("READONLY", StringComparison.Ordinal)
+        || IsReadOnly(message)
         || message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
         || message.StartsWith("NOREPLICAS", StringComparison.Ordinal)
         || message.StartsWith("TRYAGAIN", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A write refused by a replica: <c>READONLY ...</c> for a command, and, for a script that writes, Redis's
+    /// <c>ERR Error running script ... -READONLY You can't write against a read only replica</c>.
+    /// </summary>
+    private static bool IsReadOnly(string message) => message.Contains("READONLY", StringComparison.Ordinal);
 
     private CoordinationUnavailableException Failed(CoordinationUnavailableException error)
     {
