@@ -20,7 +20,7 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
-    [RequiresRedisSentinelFact(Skip = "Known open defect (issue 16): after a Sentinel failover, a client on one machine sometimes does not append again within the deadline (1 failure in 3 CI runs each); see docs/coordination.md and the closing note. Fix, then remove this skip.")]
+    [RequiresRedisSentinelFact]
     public async Task MasterKilledThenRestartedAsAReplica_AppendsWaitForAReplicaAndNoAcknowledgedEventIsLost()
     {
         await using var sentinel = await RedisSentinelCluster.StartAsync();
@@ -49,7 +49,7 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
         await fleet.Workload.AssertNothingLostAsync(fleet.Stream("pc2"), output, "Redis+Sentinel: master killed, restarted as a replica", Deadline);
     }
 
-    [RequiresRedisSentinelFact(Skip = "Known open defect (issue 16): after a Sentinel failover, a client on one machine sometimes does not append again within the deadline (1 failure in 3 CI runs each); see docs/coordination.md and the closing note. Fix, then remove this skip.")]
+    [RequiresRedisSentinelFact]
     public async Task MasterMachineIsolatedWithAClient_ItsAppendsFailUnconfirmedAndNothingIsLostAfterHeal()
     {
         // mainpc: the master, a sentinel and a client; pc2: the replica, a sentinel, a client; pc3: a sentinel, a client.
