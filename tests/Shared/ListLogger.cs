@@ -16,7 +16,11 @@ internal sealed class ListLoggerProvider : ILoggerProvider
     {
     }
 
-    internal sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);
+    internal sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception)
+    {
+        /// <summary>Gets when the entry was logged.</summary>
+        public DateTimeOffset At { get; } = DateTimeOffset.UtcNow;
+    }
 
     private sealed class ListLogger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
     {

@@ -5,6 +5,7 @@ using Fleet.Sdk.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace Fleet.Sdk.IntegrationTests.Coordination;
@@ -24,7 +25,7 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
     public async Task MasterKilledThenRestartedAsAReplica_AppendsWaitForAReplicaAndNoAcknowledgedEventIsLost()
     {
         await using var sentinel = await RedisSentinelCluster.StartAsync();
-        await using var fleet = await RedisStreamFleet.StartAsync(sentinel);
+        await using var fleet = await RedisStreamFleet.StartAsync(sentinel, output);
         using var stop = new CancellationTokenSource();
         var producers = fleet.Machines.Select(m => Task.Run(() => fleet.Workload.ProduceAsync(fleet.Stream(m), m, stop.Token))).ToArray();
         Assert.True(await Poll.UntilAsync(() => fleet.Workload.Acknowledged >= 30, Deadline), "appends did not start");
@@ -39,7 +40,7 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
         await killed.RestartAsync(keepData: true);
         await sentinel.WaitForReplicasAsync(Deadline);
         var rejoinedAt = fleet.Workload.Now;
-        Assert.True(await Poll.UntilAsync(() => fleet.Machines.All(m => fleet.Workload.AcknowledgedSince(m, rejoinedAt) >= 10), Deadline), "appends did not resume once the old master was a replica again");
+        Assert.True(await Poll.UntilAsync(() => fleet.Machines.All(m => fleet.Workload.AcknowledgedSince(m, rejoinedAt) >= 10), Deadline), $"appends did not resume once the old master was a replica again: {fleet.Workload.Progress(rejoinedAt)}");
         await stop.CancelAsync();
         await Task.WhenAll(producers);
 
@@ -61,7 +62,7 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
             ReplicaMachine = "pc2",
             SentinelMachines = ["mainpc", "pc2", "pc3"],
         });
-        await using var fleet = await RedisStreamFleet.StartAsync(sentinel, ["mainpc", "pc2", "pc3"]);
+        await using var fleet = await RedisStreamFleet.StartAsync(sentinel, output, ["mainpc", "pc2", "pc3"]);
         using var stop = new CancellationTokenSource();
         var producers = fleet.Machines.Select(m => Task.Run(() => fleet.Workload.ProduceAsync(fleet.Stream(m), m, stop.Token))).ToArray();
         Assert.True(await Poll.UntilAsync(() => fleet.Workload.Acknowledged >= 30, Deadline), "appends did not start");
@@ -79,7 +80,7 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
         await machines.HealAsync();
         await sentinel.WaitForReplicasAsync(Deadline);
         var healedAt = fleet.Workload.Now;
-        Assert.True(await Poll.UntilAsync(() => fleet.Machines.All(m => fleet.Workload.AcknowledgedSince(m, healedAt) >= 5), Deadline), "appends did not resume on every machine after the heal");
+        Assert.True(await Poll.UntilAsync(() => fleet.Machines.All(m => fleet.Workload.AcknowledgedSince(m, healedAt) >= 5), Deadline), $"appends did not resume on every machine after the heal: {fleet.Workload.Progress(healedAt)}");
         await stop.CancelAsync();
         await Task.WhenAll(producers);
 
@@ -89,20 +90,24 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
         await fleet.Workload.AssertNothingLostAsync(fleet.Stream("pc3"), output, "Redis+Sentinel: master's machine isolated, then healed", Deadline);
     }
 
-    /// <summary>One agent host with durable streams per machine, on the Sentinel deployment.</summary>
-    private sealed class RedisStreamFleet : IAsyncDisposable
+    /// <summary>
+    /// One agent host with durable streams per machine, on the Sentinel deployment. What the hosts' Fleet.Sdk
+    /// components logged goes to the test's output when the fleet is disposed (xunit shows it for a failed test).
+    /// </summary>
+    private sealed class RedisStreamFleet(ITestOutputHelper output) : IAsyncDisposable
     {
         public static readonly TimeSpan AppendDeadline = TimeSpan.FromSeconds(4);
         private readonly Dictionary<string, IHost> _hosts = [];
+        private readonly Dictionary<string, ListLoggerProvider> _logs = [];
         private readonly List<TempDirectory> _roots = [];
 
         public StreamLossWorkload Workload { get; } = new();
 
         public IReadOnlyList<string> Machines => [.. _hosts.Keys];
 
-        public static async Task<RedisStreamFleet> StartAsync(RedisSentinelCluster sentinel, string[]? machines = null)
+        public static async Task<RedisStreamFleet> StartAsync(RedisSentinelCluster sentinel, ITestOutputHelper output, string[]? machines = null)
         {
-            var fleet = new RedisStreamFleet();
+            var fleet = new RedisStreamFleet(output);
             var name = $"s{Guid.NewGuid():N}"[..10];
             foreach (var machine in machines ?? ["mainpc", "pc2"])
             {
@@ -123,6 +128,9 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
                     ["Fleet:Events:Durable:AppendDeadline"] = machines is null ? "00:00:30" : AppendDeadline.ToString(),
                 });
                 builder.Services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
+                var logs = new ListLoggerProvider();
+                fleet._logs[machine] = logs;
+                builder.Logging.AddProvider(logs).AddFilter((category, _) => category?.StartsWith("Fleet.Sdk", StringComparison.Ordinal) == true);
                 builder.Services.AddFleetDurableStreams();
                 var host = builder.Build();
                 fleet._hosts[machine] = host;
@@ -145,6 +153,11 @@ public sealed class RedisStreamPartitionTests(ITestOutputHelper output)
             foreach (var root in _roots)
             {
                 root.Dispose();
+            }
+
+            foreach (var entry in _logs.SelectMany(l => l.Value.Entries.Select(e => (Machine: l.Key, Entry: e))).OrderBy(e => e.Entry.At))
+            {
+                output.WriteLine($"{entry.Entry.At:HH:mm:ss.fff} {entry.Machine} {entry.Entry.Level} {entry.Entry.EventId.Id} {entry.Entry.Message}");
             }
         }
     }

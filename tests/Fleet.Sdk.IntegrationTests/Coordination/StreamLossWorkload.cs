@@ -21,6 +21,7 @@ internal sealed class StreamLossWorkload
     private readonly ConcurrentDictionary<string, string> _acknowledged = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Producer, long StartedMs, long EndedMs, bool Succeeded)> _calls = new();
+    private readonly ConcurrentDictionary<string, string> _lastErrors = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public int Acknowledged => _acknowledged.Count;
@@ -52,13 +53,21 @@ internal sealed class StreamLossWorkload
                 _acknowledged[key] = id;
                 _calls.Enqueue((producer, started, Now, true));
             }
-            catch (DurableStreamUnavailableException)
+            catch (DurableStreamUnavailableException ex)
             {
                 _failed[key] = 0;
                 _calls.Enqueue((producer, started, Now, false));
+                _lastErrors[producer] = $"at {Now} ms: {Describe(ex)}";
             }
         }
     }
+
+    /// <summary>For a failure message: per producer, the appends acknowledged and failed since <paramref name="sinceMs"/>, and its last error.</summary>
+    public string Progress(long sinceMs) =>
+        string.Join(
+            "; ",
+            _calls.Select(c => c.Producer).Distinct().Order(StringComparer.Ordinal).Select(p =>
+                $"{p}: {AcknowledgedSince(p, sinceMs)} acknowledged and {FailedSince(p, sinceMs).Count} failed since {sinceMs} ms (now {Now} ms), last error {_lastErrors.GetValueOrDefault(p, "none")}"));
 
     /// <summary>Acknowledged appends from <paramref name="producer"/> that started after <paramref name="sinceMs"/>.</summary>
     public int AcknowledgedSince(string producer, long sinceMs) => _calls.Count(c => c.Producer == producer && c.Succeeded && c.StartedMs >= sinceMs);
@@ -131,4 +140,7 @@ internal sealed class StreamLossWorkload
         Assert.True(done && lost.Count == 0, $"{lost.Count} acknowledged events lost: {string.Join(", ", lost.Take(10))}");
         Assert.Empty(duplicates);
     }
+
+    private static string Describe(Exception ex) =>
+        ex.InnerException is null ? $"{ex.GetType().Name}: {ex.Message}" : $"{ex.GetType().Name}: {ex.Message} <- {Describe(ex.InnerException)}";
 }
