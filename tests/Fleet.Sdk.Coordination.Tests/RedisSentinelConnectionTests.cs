@@ -1,8 +1,11 @@
+using System.Net;
+using System.Reflection;
 using Fleet.Sdk.Testing;
 using Fleet.Sdk.Tests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Fleet.Sdk.Coordination.Tests;
 
@@ -88,6 +91,38 @@ public sealed class RedisSentinelConnectionTests
         Assert.True(confirmed, "no replicated write was confirmed after the old master rejoined as a replica");
     }
 
+    [RequiresRedisSentinelFact]
+    public async Task EvaluateAsync_MasterSetAsideAsRedundantWithNoReconfigurePending_NextWritesFindItAgain()
+    {
+        // Regression (found by the durable-stream partition tests, about one run in five): a restarted old master
+        // says "master" until Sentinel makes it a replica. A reconfiguration in that window may elect it and set
+        // the real master aside as a redundant one. StackExchange.Redis reconfigures again when it sees the old
+        // master's role change, unless another reconfiguration is running right then: the real master then stays
+        // set aside, no server takes a write, and appends failed until the process restarted. That state lives
+        // inside StackExchange.Redis; the test produces it directly (by reflection) on a healthy cluster.
+        await using var redis = await RedisSentinelCluster.StartAsync();
+        using var services = Connect(redis.GetCoordinationSettings());
+        var connection = (FleetRedisConnection)services.GetRequiredService<IFleetRedis>();
+        Assert.Equal(1, (await connection.EvaluateAsync(Increment, ["counter"], [], Deadline)).Integer);
+        var master = await redis.GetMasterAsync();
+
+        SetAsideAsRedundantMaster(connection.Multiplexer!, IPEndPoint.Parse(master.ConnectionString));
+        // A replicated write (a lease grant, a durable append) demands the master; a plain one would go to the replica and be refused as READONLY.
+        var stuck = await Assert.ThrowsAsync<CoordinationUnavailableException>(() => connection.EvaluateReplicatedAsync(Increment, ["counter"], [], Call));
+        long? written = null;
+        var resumed = await Poll.UntilAsync(
+            async () =>
+            {
+                written = await TryAsync(() => connection.EvaluateReplicatedAsync(Increment, ["counter"], [], Call));
+                return written is not null;
+            },
+            TimeSpan.FromSeconds(20));
+
+        Assert.Contains("No connection", stuck.InnerException?.Message, StringComparison.Ordinal);
+        Assert.True(resumed, "writes did not resume: the connection never looked for the master again");
+        Assert.Equal(2, written);
+    }
+
     [Fact]
     public async Task PingAsync_NoSentinelAnswers_FailsNamingTheSentinelsKeyThenRetries()
     {
@@ -138,6 +173,16 @@ public sealed class RedisSentinelConnectionTests
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(all).Build());
         services.AddFleetCoordination();
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>Marks <paramref name="master"/> as StackExchange.Redis marks a master that lost its election (UnselectableFlags.RedundantPrimary).</summary>
+    private static void SetAsideAsRedundantMaster(ConnectionMultiplexer multiplexer, EndPoint master)
+    {
+        const BindingFlags Any = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        var server = typeof(ConnectionMultiplexer).GetMethod("GetServerEndPoint", Any)!.Invoke(multiplexer, [master, null, false])
+            ?? throw new InvalidOperationException($"the connection does not know {master}");
+        var flags = typeof(ConnectionMultiplexer).Assembly.GetType("StackExchange.Redis.UnselectableFlags", throwOnError: true)!;
+        server.GetType().GetMethod("SetUnselectable", Any)!.Invoke(server, [Enum.ToObject(flags, 1)]);
     }
 
     private static async Task<long?> TryAsync(Func<Task<RedisReply>> call) => (await TryReplyAsync(call))?.Integer;

@@ -30,4 +30,7 @@ internal sealed partial class FleetRedisConnection
 
     [LoggerMessage(EventId = 11009, Level = LogLevel.Warning, Message = "Reconfiguring the Redis connection failed ({Reason}); StackExchange.Redis keeps retrying by itself.")]
     private static partial void LogReconfigureFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 11010, Level = LogLevel.Debug, Message = "No Redis server can take a write; looking for the master again (at most every {IntervalMs} ms).")]
+    private static partial void LogRefollowingMaster(ILogger logger, long intervalMs);
 }

@@ -19,6 +19,9 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
     /// <summary>How long a failed Sentinel connect is reported before the next call tries again.</summary>
     private static readonly TimeSpan RetryConnectAfter = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often, at most, a call that found no server to write to makes the connection look for the master again.</summary>
+    private static readonly TimeSpan RefollowAfter = TimeSpan.FromMilliseconds(500);
+
     private readonly RedisCoordinationOptions _options;
     private readonly CoordinationMetrics _metrics;
     private readonly ILogger _logger;
@@ -29,6 +32,7 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
     private readonly string _endpointKey;
     private Task<RedisLink>? _link;
     private long _failedAt;
+    private long _refollowedAt;
     private bool _disposed;
 
     public FleetRedisConnection(FleetCoordinationOptions options, ISecretStore secrets, string clientName, CoordinationMetrics metrics, ILogger logger)
@@ -57,6 +61,9 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
     public TimeSpan OperationTimeout => _options.OperationTimeout;
 
     public int MinReplicaAcks => _options.EffectiveMinReplicaAcks;
+
+    /// <summary>Gets the master connection once it is made (for tests that reach into StackExchange.Redis's state).</summary>
+    internal ConnectionMultiplexer? Multiplexer => _link is { IsCompletedSuccessfully: true } link ? link.Result.Master : null;
 
     public bool IsConnected => _link is { IsCompletedSuccessfully: true, Result.Master.IsConnected: true };
 
@@ -178,6 +185,11 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
         }
         catch (Exception ex) when (IsConnectionLost(ex, cancellationToken))
         {
+            if (ex is RedisConnectionException { FailureType: ConnectionFailureType.UnableToResolvePhysicalConnection })
+            {
+                RefollowMaster();
+            }
+
             throw Failed(CoordinationErrors.Unreachable(Engine, Endpoint, _endpointKey, "a script", ex));
         }
 
@@ -264,14 +276,38 @@ internal sealed partial class FleetRedisConnection : IFleetRedis, IDisposable
     }
 
     /// <summary>Makes the multiplexer look for the master now (a failover was announced or a write hit a demoted master).</summary>
-    private void FollowMaster(string reason)
+    internal Task FollowMasterAsync(string reason)
     {
         if (_link is not { IsCompletedSuccessfully: true } link || !_options.UsesSentinel)
+        {
+            return Task.CompletedTask;
+        }
+
+        LogFollowingMaster(_logger, reason);
+        return ReconfigureAsync(link.Result.Master);
+    }
+
+    private void FollowMaster(string reason) => _ = FollowMasterAsync(reason);
+
+    /// <summary>
+    /// A write found no server to go to. That is normal while the master is down, but it also happens when a
+    /// reconfiguration ran while two servers claimed to be master (a restarted old master, until Sentinel turns it
+    /// into a replica): StackExchange.Redis then keeps the one it did not elect out of use until it reconfigures
+    /// again, which nothing else triggers once the other became a replica. Looking again, at most every
+    /// <see cref="RefollowAfter"/>, ends that as soon as there is one master.
+    /// </summary>
+    private void RefollowMaster()
+    {
+        var last = Volatile.Read(ref _refollowedAt);
+        if (!_options.UsesSentinel
+            || (last != 0 && Stopwatch.GetElapsedTime(last) < RefollowAfter)
+            || Interlocked.CompareExchange(ref _refollowedAt, Stopwatch.GetTimestamp(), last) != last
+            || _link is not { IsCompletedSuccessfully: true } link)
         {
             return;
         }
 
-        LogFollowingMaster(_logger, reason);
+        LogRefollowingMaster(_logger, (long)RefollowAfter.TotalMilliseconds);
         _ = ReconfigureAsync(link.Result.Master);
     }
 
