@@ -23,6 +23,11 @@ internal sealed class RedisSentinelFleet : IAsyncDisposable
     public const string Stream = "jobs";
     public static readonly string[] Machines = ["mainpc", "pc2", "pc3"];
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>The workload's pace: how long a contender holds a granted lease, how often it asks, how often the ledger is sampled.</summary>
+    private static readonly TimeSpan HoldLease = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan ContendEvery = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(200);
     private readonly Dictionary<string, IHost> _hosts = [];
     private readonly List<TempDirectory> _roots = [];
     private readonly ConcurrentDictionary<string, byte> _acknowledged = new();
@@ -250,7 +255,8 @@ internal sealed class RedisSentinelFleet : IAsyncDisposable
     private async Task ContendAsync(string machine, CancellationToken stop)
     {
         var request = new GpuRequest("llm", 14336, Rules: new GpuPlacementRules { PreferredMachine = "mainpc" });
-        while (!stop.IsCancellationRequested)
+        using var pace = new PeriodicTimer(ContendEvery);
+        while (await NextAsync(pace, stop))
         {
             try
             {
@@ -258,7 +264,7 @@ internal sealed class RedisSentinelFleet : IAsyncDisposable
                 if (result.Lease is { } lease)
                 {
                     _grants.Add((string.Create(CultureInfo.InvariantCulture, $"{lease.Machine}/{lease.GpuIndex}"), lease.FencingToken));
-                    await Task.Delay(300, CancellationToken.None);
+                    await Task.Delay(HoldLease, CancellationToken.None);
                     await lease.DisposeAsync();
                 }
             }
@@ -267,14 +273,13 @@ internal sealed class RedisSentinelFleet : IAsyncDisposable
                 // This machine cannot reach the ledger now: nothing was granted; try again.
                 await Task.Yield();
             }
-
-            await Task.Delay(100, CancellationToken.None);
         }
     }
 
     private async Task SampleLedgerAsync(CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested)
+        using var pace = new PeriodicTimer(SampleEvery);
+        while (await NextAsync(pace, stop))
         {
             foreach (var machine in Machines)
             {
@@ -294,8 +299,19 @@ internal sealed class RedisSentinelFleet : IAsyncDisposable
                     await Task.Yield();
                 }
             }
+        }
+    }
 
-            await Task.Delay(200, CancellationToken.None);
+    /// <summary>Waits for the workload's next step; false once <paramref name="stop"/> is signalled.</summary>
+    private static async Task<bool> NextAsync(PeriodicTimer pace, CancellationToken stop)
+    {
+        try
+        {
+            return await pace.WaitForNextTickAsync(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 }
