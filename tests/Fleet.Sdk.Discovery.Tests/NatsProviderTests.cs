@@ -135,6 +135,33 @@ public sealed class NatsProviderTests(NatsServerFixture nats)
     }
 
     [RequiresNatsServerFact]
+    public async Task WatchChanges_ServerKilledThenRestarted_ChangesAfterTheRestartAreReported()
+    {
+        await using var server = await Testing.NatsServer.StartAsync();
+        await using var registry = new NatsRegistry(server.Url, operationTimeout: TimeSpan.FromSeconds(5));
+        await registry.Provider.RegisterAsync(Instance("a"), "o", TimeSpan.FromMinutes(1));
+        var seen = new List<string>();
+        using var watch = registry.Provider.WatchChanges(s => { lock (seen) { seen.Add(s); } });
+        Assert.True(await Poll.UntilAsync(() => registry.Provider.ReadyWatches > 0, Generous), "the watcher never started");
+
+        // Either NATS.Net's reconnect resumes the watcher, or it fails and is restarted with back-off: a change is reported both ways.
+        await server.KillAsync();
+        await server.RestartAsync(keepData: true);
+        var registered = await Poll.UntilAsync(
+            async () =>
+            {
+                await registry.Provider.RegisterAsync(Instance("b", service: "After"), "o", TimeSpan.FromMinutes(1));
+                return true;
+            },
+            static ex => ex is DiscoveryUnavailableException,
+            Generous);
+
+        Assert.True(registered, "no registration succeeded once the server was back");
+
+        Assert.True(await Poll.UntilAsync(() => { lock (seen) { return seen.Contains("After"); } }, Generous), "a change after the restart was not reported");
+    }
+
+    [RequiresNatsServerFact]
     public async Task FetchAsync_ServerGone_ThrowsDiscoveryUnavailableCausedByTheCoordinationError()
     {
         await using var server = await Testing.NatsServer.StartAsync();

@@ -6,6 +6,8 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
+using Polly;
+using Polly.Retry;
 
 namespace Fleet.Sdk.Discovery;
 
@@ -481,71 +483,104 @@ internal sealed partial class NatsDiscoveryProvider : IDiscoveryProvider
         private async Task RunAsync(CancellationToken cancellationToken)
         {
             var started = owner._time.GetUtcNow() - WatchCatchUp;
+            var restart = Restarts(owner);
             var first = true;
-            var delay = WatchRetryMin;
+
+            // Each pass runs the watcher until it fails; Polly waits between failed passes (back-off from
+            // WatchRetryMin to WatchRetryMax), and a pass that saw entries starts the back-off over.
             while (!cancellationToken.IsCancellationRequested)
             {
-                var ready = false;
                 try
                 {
-                    var bucket = await owner.RunAsync("watch the registry", ct => owner.BucketAsync(owner._ttl, ct), cancellationToken).ConfigureAwait(false);
-                    var options = new NatsKVWatchOpts
-                    {
-                        OnNoData = _ =>
+                    await restart.ExecuteAsync(
+                        async ct =>
                         {
-                            MarkReady(ref ready);
-                            return ValueTask.FromResult(false);
+                            var seenAny = await WatchOnceAsync(first, started, ct).ConfigureAwait(false);
+                            first = false;
+                            if (!seenAny)
+                            {
+                                throw new InvalidOperationException("the registry watcher ended before it read anything");
+                            }
                         },
-                    };
-                    await foreach (var entry in bucket.Store.WatchAsync<byte[]>(">", opts: options, cancellationToken: cancellationToken).ConfigureAwait(false))
-                    {
-                        var fingerprint = entry.Operation == NatsKVOperation.Put && NatsRegistryRecord.TryReadHeader(entry.Value, out var header) ? header.Fingerprint ?? string.Empty : null;
-                        var known = _seen.TryGetValue(entry.Key, out var before);
-                        _seen[entry.Key] = fingerprint;
-                        var changed = !ready && first
-                            ? entry.Created >= started // the initial state of the first watch: report only what changed since the call
-                            : !known || before != fingerprint;
-                        if (!ready && entry.Delta == 0)
-                        {
-                            MarkReady(ref ready);
-                        }
-
-                        delay = WatchRetryMin;
-                        if (changed && ServiceOf(entry.Key) is { } service)
-                        {
-                            Notify(service);
-                        }
-                    }
+                        cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     break;
                 }
-                catch (Exception ex) when (ex is NatsException or DiscoveryUnavailableException or InvalidOperationException)
-                {
-                    LogWatchRestarting(owner._logger, owner.Bucket, ex.Message, delay);
-                }
-                finally
-                {
-                    if (ready)
-                    {
-                        Interlocked.Decrement(ref owner._readyWatches);
-                    }
-                }
-
-                first = false;
-                try
-                {
-                    await Task.Delay(delay, owner._time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-
-                delay = delay * 2 > WatchRetryMax ? WatchRetryMax : delay * 2;
             }
         }
+
+        /// <summary>Watches the bucket until the watcher fails or ends; true when it read the bucket's state or an entry first.</summary>
+        private async Task<bool> WatchOnceAsync(bool first, DateTimeOffset started, CancellationToken cancellationToken)
+        {
+            var ready = false;
+            var seenAny = false;
+            try
+            {
+                var bucket = await owner.RunAsync("watch the registry", ct => owner.BucketAsync(owner._ttl, ct), cancellationToken).ConfigureAwait(false);
+                var options = new NatsKVWatchOpts
+                {
+                    OnNoData = _ =>
+                    {
+                        MarkReady(ref ready);
+                        return ValueTask.FromResult(false);
+                    },
+                };
+                await foreach (var entry in bucket.Store.WatchAsync<byte[]>(">", opts: options, cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    seenAny = true;
+                    var fingerprint = entry.Operation == NatsKVOperation.Put && NatsRegistryRecord.TryReadHeader(entry.Value, out var header) ? header.Fingerprint ?? string.Empty : null;
+                    var known = _seen.TryGetValue(entry.Key, out var before);
+                    _seen[entry.Key] = fingerprint;
+                    var changed = !ready && first
+                        ? entry.Created >= started // the initial state of the first watch: report only what changed since the call
+                        : !known || before != fingerprint;
+                    if (!ready && entry.Delta == 0)
+                    {
+                        MarkReady(ref ready);
+                    }
+
+                    if (changed && ServiceOf(entry.Key) is { } service)
+                    {
+                        Notify(service);
+                    }
+                }
+            }
+            catch (Exception ex) when (seenAny && ex is NatsException or DiscoveryUnavailableException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            {
+                // It worked for a while: the next pass starts right away and its back-off from the start.
+                LogWatchRestarting(owner._logger, owner.Bucket, ex.Message, TimeSpan.Zero);
+            }
+            finally
+            {
+                if (ready)
+                {
+                    Interlocked.Decrement(ref owner._readyWatches);
+                }
+            }
+
+            return seenAny || ready;
+        }
+
+        /// <summary>The watcher's restart policy on Polly: every engine failure is retried, with exponential back-off and jitter, until the watch is disposed.</summary>
+        private static ResiliencePipeline Restarts(NatsDiscoveryProvider owner) =>
+            new ResiliencePipelineBuilder { TimeProvider = owner._time }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<NatsException>().Handle<DiscoveryUnavailableException>().Handle<InvalidOperationException>(),
+                    MaxRetryAttempts = int.MaxValue,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = WatchRetryMin,
+                    MaxDelay = WatchRetryMax,
+                    OnRetry = args =>
+                    {
+                        LogWatchRestarting(owner._logger, owner.Bucket, args.Outcome.Exception?.Message ?? string.Empty, args.RetryDelay);
+                        return ValueTask.CompletedTask;
+                    },
+                })
+                .Build();
 
         private void MarkReady(ref bool ready)
         {
