@@ -102,6 +102,20 @@ public sealed class ConfigCommandTests
         Assert.Contains("FLEET006", ids);
     }
 
+    [Fact]
+    public async Task Validate_MainPcIpUnderBothNamesWithDifferentValues_WarnsNamingBothAndTheWinner()
+    {
+        // A defect found trying the fleet as a new user: both names set, differently, and validate said nothing.
+        using var temp = new TempDirectory();
+        var env = temp.WriteFile("vars.env", "PORT_OFFSET=0\nMAINPC_IP=192.168.1.10\nMAIN_PC_IP=192.168.1.20\n");
+
+        var result = await CliRunner.RunAsync(["config", "validate", "--ignore-environment", "--env-file", env, .. CleanLegacy]);
+
+        Assert.Equal(ExitCodes.Problems, result.ExitCode);
+        Assert.Contains("warning FLEET007", result.Output, StringComparison.Ordinal);
+        Assert.Contains("MAINPC_IP=192.168.1.10 and MAIN_PC_IP=192.168.1.20 are set to different values. Fleet.Sdk reads MAINPC_IP", result.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("malformed.yaml", "malformed.yaml:5:6: malformed YAML")]
     [InlineData("malformed.json", "malformed.json:5:5: malformed JSON")]

@@ -60,6 +60,37 @@ public sealed class ValidationRuleTests
     }
 
     [Fact]
+    public void FLEET005_AliasConflictReadByTheTopology_NoDriftWarningBesideTheError()
+    {
+        using var temp = new TempDirectory();
+        var result = Load(temp, Header + "  A: { machine: mainpc, host: \"${MAINPC_IP}\" }\n", ("MAINPC_IP", "10.0.0.1"), ("MAIN_PC_IP", "10.0.0.2"));
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Rule == FleetRules.AliasDrift);
+    }
+
+    [Fact]
+    public void FLEET007_AliasesDifferButTheTopologyNeverReadsThem_WarningNamesBothValuesAndTheWinner()
+    {
+        using var temp = new TempDirectory();
+        var result = Load(temp, Header + "  A: { machine: mainpc }\n", ("MAINPC_IP", "10.0.0.9"), ("MAIN_PC_IP", "10.0.0.1"));
+
+        var diagnostic = Single(result, FleetRules.AliasDrift);
+        Assert.Equal(FleetDiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Contains("MAINPC_IP=10.0.0.9 and MAIN_PC_IP=10.0.0.1 are set to different values", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("Fleet.Sdk reads MAINPC_IP (the canonical name)", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("unset MAIN_PC_IP", diagnostic.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FLEET007_AliasesAgree_NoWarning()
+    {
+        using var temp = new TempDirectory();
+        var result = Load(temp, Header + "  A: { machine: mainpc }\n", ("MAINPC_IP", "10.0.0.9"), ("MAIN_PC_IP", "10.0.0.9"));
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Rule == FleetRules.AliasDrift);
+    }
+
+    [Fact]
     public void FLEET006_LegacyAliasInFile_Warning()
     {
         using var temp = new TempDirectory();

@@ -76,6 +76,7 @@ public static class FleetTopologyLoader
         }
 
         var diagnostics = pass.Diagnostics();
+        diagnostics.AddRange(AliasDriftCheck.Run(environment, options.Aliases, diagnostics).ToList());
         var combination = TopologyCombiner.Combine(sources, overrides, options.Machine, diagnostics);
 
         var builder = new TopologyBuilder();

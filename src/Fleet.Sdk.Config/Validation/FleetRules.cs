@@ -27,6 +27,10 @@ public static class FleetRules
     public static FleetRule LegacyAlias { get; } = new("FLEET006", "legacy-environment-alias", FleetDiagnosticSeverity.Warning,
         "A legacy environment variable name is used, in the file or in the environment; it works, but use the canonical name.");
 
+    /// <summary>FLEET007: a variable's canonical name and a legacy alias hold different values, though the topology does not read it.</summary>
+    public static FleetRule AliasDrift { get; } = new("FLEET007", "environment-alias-drift", FleetDiagnosticSeverity.Warning,
+        "An environment variable and its legacy alias are set to different values; the topology does not read it, but legacy agents that read the other name get another value.");
+
     /// <summary>FLEET010: two agents have the same name.</summary>
     public static FleetRule DuplicateAgent { get; } = new("FLEET010", "duplicate-agent", FleetDiagnosticSeverity.Error,
         "An agent name is defined more than once: in two groups, twice in one group, or in files of two machines.");
@@ -102,7 +106,7 @@ public static class FleetRules
     /// <summary>Gets every rule, by id.</summary>
     public static IReadOnlyList<FleetRule> All { get; } =
     [
-        UndefinedVariable, InterpolationSyntax, RequiredVariable, InvalidValue, AliasConflict, LegacyAlias,
+        UndefinedVariable, InterpolationSyntax, RequiredVariable, InvalidValue, AliasConflict, LegacyAlias, AliasDrift,
         DuplicateAgent, UnknownDependency, DependencyCycle, DeprecatedDependency, RequiredOnOptional, UnknownMachine, DeprecatedAgentDefined,
         PortConflict, PortOutOfRange, PrivilegedPort,
         BindAllInterfaces, HardCodedAddress, CrossMachineDependency,
