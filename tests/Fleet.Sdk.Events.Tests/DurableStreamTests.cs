@@ -16,16 +16,7 @@ public sealed class DurableStreamTests(RedisFixture redis) : StreamsHostTests, I
     {
         await using var own = await Fleet.Sdk.Testing.RedisServer.StartAsync();
         var stream = (await StartAsync(connectionString: own.ConnectionString)).Open("survives");
-        using var consumer = stream.CreateConsumer("g", "c");
-        await stream.AppendAsync("before");
-        Assert.Single(await consumer.ReadAsync(10));
-
-        await own.RestartAsync(keepData: false);
-
-        Assert.True(await Poll.UntilAsync(async () => await TryAppend(stream, "after"), Deadline));
-        IReadOnlyList<DurableEvent> events = [];
-        Assert.True(await Poll.UntilAsync(async () => (events = await TryRead(consumer)).Count > 0, Deadline));
-        Assert.Equal("after", Assert.Single(events).Payload);
+        await AssertNewEventsFlowAfterAnEmptyRestartAsync(stream, () => own.RestartAsync(keepData: false), Deadline);
     }
 
     [RequiresLocalRedisServerFact]

@@ -90,16 +90,7 @@ public sealed class NatsDurableStreamTests(NatsClusterFixture nats) : StreamsHos
     {
         await using var own = await NatsServer.StartAsync();
         var stream = (await StartAsync(StreamEngines.Nats(own.Url), NewFleet())).Open("survives");
-        using var consumer = stream.CreateConsumer("g", "c");
-        await stream.AppendAsync("before");
-        Assert.Single(await consumer.ReadAsync(10));
-
-        await own.RestartAsync(keepData: false);
-
-        Assert.True(await Poll.UntilAsync(async () => await TryAppend(stream, "after"), Deadline));
-        IReadOnlyList<DurableEvent> events = [];
-        Assert.True(await Poll.UntilAsync(async () => (events = await TryRead(consumer)).Count > 0, Deadline));
-        Assert.Equal("after", Assert.Single(events).Payload);
+        await AssertNewEventsFlowAfterAnEmptyRestartAsync(stream, () => own.RestartAsync(keepData: false), Deadline);
     }
 
     private static string NewFleet() => $"n{Guid.NewGuid():N}"[..12];

@@ -45,6 +45,24 @@ public abstract class StreamsHostTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// An event read before the engine restarts empty; after <paramref name="restartEmpty"/>, the stream and the group come
+    /// back by themselves: an append succeeds again and the consumer reads exactly the new event.
+    /// </summary>
+    private protected static async Task AssertNewEventsFlowAfterAnEmptyRestartAsync(DurableStream stream, Func<Task> restartEmpty, TimeSpan deadline)
+    {
+        using var consumer = stream.CreateConsumer("g", "c");
+        await stream.AppendAsync("before");
+        Assert.Single(await consumer.ReadAsync(10));
+
+        await restartEmpty();
+
+        Assert.True(await Poll.UntilAsync(async () => await TryAppend(stream, "after"), deadline));
+        IReadOnlyList<DurableEvent> events = [];
+        Assert.True(await Poll.UntilAsync(async () => (events = await TryRead(consumer)).Count > 0, deadline));
+        Assert.Equal("after", Assert.Single(events).Payload);
+    }
+
     /// <summary>Starts a host on <paramref name="engine"/> (its <c>Fleet:Coordination</c> settings) and disposes it after the test.</summary>
     private protected async Task<IDurableStreams> StartHostAsync(IReadOnlyDictionary<string, string?> engine, string fleet, IDictionary<string, string?>? settings = null, ListLoggerProvider? logs = null)
     {
