@@ -16,42 +16,20 @@ public sealed class CoordinationCommandTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task Status_UnknownEngine_ErrorNamesTheKeyWithoutStackTrace()
-    {
-        var result = await CliRunner.RunAsync("coordination", "status", "--engine", "Mongo");
-
-        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
-        Assert.Contains("'Fleet:Coordination:Engine'", result.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
-    }
+    public Task Status_UnknownEngine_ErrorNamesTheKeyWithoutStackTrace() =>
+        AssertRefusedAsync(["coordination", "status", "--engine", "Mongo"], ExitCodes.UsageError, "'Fleet:Coordination:Engine'");
 
     [Fact]
-    public async Task Status_NatsWithoutServers_ErrorNamesTheMissingKey()
-    {
-        var result = await CliRunner.RunAsync("coordination", "status", "--engine", "Nats");
-
-        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
-        Assert.Contains("Fleet:Coordination:Nats:Servers is not set", result.Error, StringComparison.Ordinal);
-    }
+    public Task Status_NatsWithoutServers_ErrorNamesTheMissingKey() =>
+        AssertRefusedAsync(["coordination", "status", "--engine", "Nats"], ExitCodes.UsageError, "Fleet:Coordination:Nats:Servers is not set");
 
     [Fact]
-    public async Task Status_RedisUnreachable_ExitsOneNamingTheKeyToCheck()
-    {
-        var result = await CliRunner.RunAsync("coordination", "status", "--redis", "127.0.0.1:1", "--timeout", "300");
-
-        Assert.Equal(ExitCodes.Problems, result.ExitCode);
-        Assert.Contains("cannot be reached", result.Error, StringComparison.Ordinal);
-        Assert.Contains("Fleet:Coordination:Redis:ConnectionString", result.Error, StringComparison.Ordinal);
-    }
+    public Task Status_RedisUnreachable_ExitsOneNamingTheKeyToCheck() =>
+        AssertRefusedAsync(["coordination", "status", "--redis", "127.0.0.1:1", "--timeout", "300"], ExitCodes.Problems, "cannot be reached", "Fleet:Coordination:Redis:ConnectionString");
 
     [Fact]
-    public async Task Status_BadTimeout_SaysWhatItMustBe()
-    {
-        var result = await CliRunner.RunAsync("coordination", "status", "--timeout", "0");
-
-        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
-        Assert.Contains("--timeout 0 must be a positive number", result.Error, StringComparison.Ordinal);
-    }
+    public Task Status_BadTimeout_SaysWhatItMustBe() =>
+        AssertRefusedAsync(["coordination", "status", "--timeout", "0"], ExitCodes.UsageError, "--timeout 0 must be a positive number");
 
     [Theory]
     [InlineData("Fleet:Coordination:Redis:ConnectionString", "127.0.0.1:6379", CoordinationEngine.Redis)]
@@ -82,20 +60,24 @@ public sealed class CoordinationCommandTests
     }
 
     [RequiresNatsServerFact]
-    public async Task DiscoveryAndGpu_NatsGiven_AskTheNatsEngineNeverRedisAndNoStackTrace()
+    public async Task DiscoveryAndGpu_NatsGiven_AskTheNatsEngineAndSucceed()
     {
         await using var server = await NatsServer.StartAsync();
+        var fleet = $"cd{Guid.NewGuid():N}"[..10];
 
-        var discovery = await CliRunner.RunAsync("discovery", "ls", "--nats", server.Url, "--timeout", "5000");
-        var gpu = await CliRunner.RunAsync("gpu", "status", "--gpu", "pc2=RTX3060:12288", "--nats", server.Url, "--timeout", "5000");
+        var discovery = await CliRunner.RunAsync("discovery", "ls", "--nats", server.Url, "--fleet", fleet, "--timeout", "5000");
+        var gpu = await CliRunner.RunAsync("gpu", "status", "--gpu", "pc2=RTX3060:12288", "--nats", server.Url, "--fleet", fleet, "--timeout", "5000");
 
         foreach (var result in new[] { discovery, gpu })
         {
-            // Until the NATS registry lands, discovery's refusal names the Fleet:Coordination key; after, the listing succeeds.
-            Assert.True(result.ExitCode == ExitCodes.Success || result.Error.Contains("Fleet:Coordination:Engine is Nats", StringComparison.Ordinal), result.Output + result.Error);
-            Assert.DoesNotContain("No coordination engine", result.Error, StringComparison.Ordinal);
+            Assert.True(result.ExitCode == ExitCodes.Success, result.Output + result.Error);
             Assert.DoesNotContain("   at ", result.Output + result.Error, StringComparison.Ordinal);
         }
+
+        Assert.Contains("No live instance is registered.", discovery.Output, StringComparison.Ordinal);
+        Assert.Contains("pc2", gpu.Output, StringComparison.Ordinal);
+        Assert.Contains("RTX3060", gpu.Output, StringComparison.Ordinal);
+        Assert.Contains("1 GPU(s), 0 lease(s); figures in MiB.", gpu.Output, StringComparison.Ordinal);
     }
 
     [RequiresLocalRedisServerFact]
@@ -172,6 +154,20 @@ public sealed class CoordinationCommandTests
     }
 
     /// <summary>Sends one command in RESP and reads the first reply line.</summary>
+    /// <summary>Runs the CLI and expects a refusal: the exit code, every text in the error, and no stack trace.</summary>
+    private static async Task AssertRefusedAsync(string[] arguments, int exitCode, params string[] expected)
+    {
+        var result = await CliRunner.RunAsync(arguments);
+
+        Assert.Equal(exitCode, result.ExitCode);
+        foreach (var text in expected)
+        {
+            Assert.Contains(text, result.Error, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     private static async Task<string> RespAsync(RedisServer redis, params string[] parts)
     {
         using var client = new System.Net.Sockets.TcpClient();

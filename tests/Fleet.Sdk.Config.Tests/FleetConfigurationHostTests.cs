@@ -215,13 +215,6 @@ public sealed class FleetConfigurationHostTests
         return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
     }
 
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
+    private static async Task Eventually(Func<bool> condition, string what) =>
+        Assert.True(await Poll.UntilAsync(condition, TimeSpan.FromSeconds(20)), $"timed out waiting for {what}");
 }

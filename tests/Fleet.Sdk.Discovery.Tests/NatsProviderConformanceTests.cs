@@ -1,9 +1,9 @@
 namespace Fleet.Sdk.Discovery.Tests;
 
 /// <summary>The conformance suite against one real nats-server (bucket with 1 replica).</summary>
-[Collection(NatsServerCollection.Name)]
+[Collection(NatsCollection.Name)]
 [RequiresNatsServer]
-public sealed class NatsProviderConformanceTests(NatsServerFixture nats) : NatsBackedConformanceTests
+public sealed class NatsProviderConformanceTests(NatsFixture nats) : NatsBackedConformanceTests
 {
     protected override string Servers => nats.Server.Url;
 }

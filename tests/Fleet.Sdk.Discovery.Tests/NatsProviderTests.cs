@@ -5,8 +5,8 @@ using NATS.Client.KeyValueStore;
 namespace Fleet.Sdk.Discovery.Tests;
 
 /// <summary>What only the NATS registry shows: the bucket's max age as the TTL, revision-checked writes, its keys, its errors.</summary>
-[Collection(NatsServerCollection.Name)]
-public sealed class NatsProviderTests(NatsServerFixture nats)
+[Collection(NatsCollection.Name)]
+public sealed class NatsProviderTests(NatsFixture nats)
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
 

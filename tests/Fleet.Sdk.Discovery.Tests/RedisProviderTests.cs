@@ -30,12 +30,9 @@ public abstract class RedisBackedConformanceTests(RedisFixture redis) : Discover
         return Task.CompletedTask;
     }
 
-    protected override async Task WaitForSubscriptionAsync()
-    {
-        // A subscription is registered asynchronously: prove it by a round trip on the same connection.
-        await _connection!.PingAsync(TimeSpan.FromSeconds(2));
-        await Task.Delay(50);
-    }
+    /// <summary>A subscription is registered asynchronously: wait until the server counts a subscriber of the provider's change channel.</summary>
+    protected override Task WaitForSubscriptionAsync() =>
+        RedisSubscribers.WaitForSubscriberAsync([redis.Server], _connection!.KeyPrefix + "changes", TimeSpan.FromSeconds(10));
 }
 
 /// <summary>What only the Redis provider can show: foreign data in the keyspace, and one call per heartbeat.</summary>

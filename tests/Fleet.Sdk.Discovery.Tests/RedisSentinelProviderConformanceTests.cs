@@ -32,10 +32,7 @@ public sealed class RedisSentinelProviderConformanceTests(RedisSentinelFixture s
         }
     }
 
-    protected override async Task WaitForSubscriptionAsync()
-    {
-        // A subscription is registered asynchronously: prove it by a round trip on the same connection.
-        await _connection!.PingAsync(TimeSpan.FromSeconds(5));
-        await Task.Delay(50);
-    }
+    /// <summary>A subscription is registered asynchronously: wait until the master or the replica counts a subscriber of the provider's change channel.</summary>
+    protected override Task WaitForSubscriptionAsync() =>
+        RedisSubscribers.WaitForSubscriberAsync(sentinel.Cluster.Servers, _connection!.KeyPrefix + "changes", TimeSpan.FromSeconds(10));
 }

@@ -8,23 +8,12 @@ namespace Fleet.Sdk.Events.Tests;
 /// this suite unchanged through a derived class (in-process, Redis, Redis with Sentinel, NATS on one node
 /// and on three). Each test uses a fleet name of its own, so engines can be shared between tests.
 /// </summary>
-public abstract class DurableStreamConformanceTests : IAsyncLifetime
+public abstract class DurableStreamConformanceTests : StreamsHostTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private readonly List<IAsyncDisposable> _cleanup = [];
 
     /// <summary>Gets the <c>Fleet:Coordination</c> settings of the engine under test.</summary>
     protected abstract IReadOnlyDictionary<string, string?> Engine { get; }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var item in Enumerable.Reverse(_cleanup))
-        {
-            await item.DisposeAsync();
-        }
-    }
 
     [SuiteFact]
     public async Task AppendThenRead_ConsumerGetsPayloadOnceAndAckEmptiesPending()
@@ -267,12 +256,8 @@ public abstract class DurableStreamConformanceTests : IAsyncLifetime
 
     protected static string NewFleet() => $"e{Guid.NewGuid():N}"[..12];
 
-    private protected async Task<IDurableStreams> StartAsync(IDictionary<string, string?>? settings = null, ListLoggerProvider? logs = null, string? fleet = null)
-    {
-        var host = await StreamsHost.StartAsync(Engine, fleet ?? NewFleet(), settings, logs);
-        _cleanup.Add(host);
-        return host.Streams;
-    }
+    private protected Task<IDurableStreams> StartAsync(IDictionary<string, string?>? settings = null, ListLoggerProvider? logs = null, string? fleet = null) =>
+        StartHostAsync(Engine, fleet ?? NewFleet(), settings, logs);
 }
 
 public sealed class InProcessStreamConformanceTests : DurableStreamConformanceTests

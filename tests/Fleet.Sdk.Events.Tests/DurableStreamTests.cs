@@ -7,36 +7,16 @@ using Microsoft.Extensions.Options;
 namespace Fleet.Sdk.Events.Tests;
 
 /// <summary>Durable streams on Redis only: restarts, outages and option validation (what every engine does is in <see cref="DurableStreamConformanceTests"/>).</summary>
-public sealed class DurableStreamTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
+public sealed class DurableStreamTests(RedisFixture redis) : StreamsHostTests, IClassFixture<RedisFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-    private readonly List<IAsyncDisposable> _cleanup = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var item in Enumerable.Reverse(_cleanup))
-        {
-            await item.DisposeAsync();
-        }
-    }
 
     [RequiresLocalRedisServerFact]
     public async Task RedisRestartedEmpty_GroupIsRecreatedAndNewEventsFlow()
     {
         await using var own = await Fleet.Sdk.Testing.RedisServer.StartAsync();
         var stream = (await StartAsync(connectionString: own.ConnectionString)).Open("survives");
-        using var consumer = stream.CreateConsumer("g", "c");
-        await stream.AppendAsync("before");
-        Assert.Single(await consumer.ReadAsync(10));
-
-        await own.RestartAsync(keepData: false);
-
-        Assert.True(await Poll.UntilAsync(async () => await TryAppend(stream, "after"), Deadline));
-        IReadOnlyList<DurableEvent> events = [];
-        Assert.True(await Poll.UntilAsync(async () => (events = await TryRead(consumer)).Count > 0, Deadline));
-        Assert.Equal("after", Assert.Single(events).Payload);
+        await AssertNewEventsFlowAfterAnEmptyRestartAsync(stream, () => own.RestartAsync(keepData: false), Deadline);
     }
 
     [RequiresLocalRedisServerFact]
@@ -98,37 +78,8 @@ public sealed class DurableStreamTests(RedisFixture redis) : IClassFixture<Redis
 
     private static string NewFleet() => $"e{Guid.NewGuid():N}"[..12];
 
-    private static async Task<bool> TryAppend(DurableStream stream, string payload)
-    {
-        try
-        {
-            await stream.AppendAsync(payload, idempotencyKey: payload);
-            return true;
-        }
-        catch (DurableStreamUnavailableException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<IReadOnlyList<DurableEvent>> TryRead(DurableStreamConsumer consumer)
-    {
-        try
-        {
-            return await consumer.ReadAsync(10);
-        }
-        catch (DurableStreamUnavailableException)
-        {
-            return [];
-        }
-    }
-
-    private async Task<IDurableStreams> StartAsync(IDictionary<string, string?>? settings = null, ListLoggerProvider? logs = null, string? fleet = null, string? connectionString = null)
-    {
-        var host = await StreamsHost.StartAsync(connectionString ?? redis.Server.ConnectionString, fleet ?? NewFleet(), settings, logs);
-        _cleanup.Add(host);
-        return host.Streams;
-    }
+    private Task<IDurableStreams> StartAsync(IDictionary<string, string?>? settings = null, ListLoggerProvider? logs = null, string? fleet = null, string? connectionString = null) =>
+        StartHostAsync(StreamEngines.Redis(connectionString ?? redis.Server.ConnectionString), fleet ?? NewFleet(), settings, logs);
 
     private sealed class UnusedRedis : IFleetRedis
     {

@@ -6,20 +6,9 @@ using NATS.Client.JetStream.Models;
 namespace Fleet.Sdk.Events.Tests;
 
 /// <summary>Durable streams on NATS JetStream only: what the JetStream objects look like, and a server that dies or comes back (what every engine does is in <see cref="DurableStreamConformanceTests"/>).</summary>
-public sealed class NatsDurableStreamTests(NatsClusterFixture nats) : IClassFixture<NatsClusterFixture>, IAsyncLifetime
+public sealed class NatsDurableStreamTests(NatsClusterFixture nats) : StreamsHostTests, IClassFixture<NatsClusterFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private readonly List<IAsyncDisposable> _cleanup = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var item in Enumerable.Reverse(_cleanup))
-        {
-            await item.DisposeAsync();
-        }
-    }
 
     [RequiresNatsServerFact]
     public async Task AppendAsync_OnACluster_StreamHasThreeReplicasTheBoundsAndTheIdempotencyWindowAndGroupsAckWaitIsClaimAfter()
@@ -101,49 +90,11 @@ public sealed class NatsDurableStreamTests(NatsClusterFixture nats) : IClassFixt
     {
         await using var own = await NatsServer.StartAsync();
         var stream = (await StartAsync(StreamEngines.Nats(own.Url), NewFleet())).Open("survives");
-        using var consumer = stream.CreateConsumer("g", "c");
-        await stream.AppendAsync("before");
-        Assert.Single(await consumer.ReadAsync(10));
-
-        await own.RestartAsync(keepData: false);
-
-        Assert.True(await Poll.UntilAsync(async () => await TryAppend(stream, "after"), Deadline));
-        IReadOnlyList<DurableEvent> events = [];
-        Assert.True(await Poll.UntilAsync(async () => (events = await TryRead(consumer)).Count > 0, Deadline));
-        Assert.Equal("after", Assert.Single(events).Payload);
+        await AssertNewEventsFlowAfterAnEmptyRestartAsync(stream, () => own.RestartAsync(keepData: false), Deadline);
     }
 
     private static string NewFleet() => $"n{Guid.NewGuid():N}"[..12];
 
-    private static async Task<bool> TryAppend(DurableStream stream, string payload)
-    {
-        try
-        {
-            await stream.AppendAsync(payload, idempotencyKey: payload);
-            return true;
-        }
-        catch (DurableStreamUnavailableException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<IReadOnlyList<DurableEvent>> TryRead(DurableStreamConsumer consumer)
-    {
-        try
-        {
-            return await consumer.ReadAsync(10);
-        }
-        catch (DurableStreamUnavailableException)
-        {
-            return [];
-        }
-    }
-
-    private async Task<IDurableStreams> StartAsync(IReadOnlyDictionary<string, string?> engine, string fleet, IDictionary<string, string?>? settings = null)
-    {
-        var host = await StreamsHost.StartAsync(engine, fleet, settings);
-        _cleanup.Add(host);
-        return host.Streams;
-    }
+    private Task<IDurableStreams> StartAsync(IReadOnlyDictionary<string, string?> engine, string fleet, IDictionary<string, string?>? settings = null) =>
+        StartHostAsync(engine, fleet, settings);
 }

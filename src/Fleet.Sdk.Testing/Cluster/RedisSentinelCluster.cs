@@ -296,7 +296,7 @@ public sealed partial class RedisSentinelCluster : IAsyncDisposable
         foreach (var (machine, index) in new[] { _options.MasterMachine, _options.ReplicaMachine }.Select((m, i) => (m, i)))
         {
             var address = AddressOf(machine);
-            var real = new IPEndPoint(address, RedisServer.FreePort(address.ToString()));
+            var real = new IPEndPoint(address, ServerProcess.FreePort(address.ToString()));
             var service = string.Create(CultureInfo.InvariantCulture, $"redis-{index + 1}");
             _nodes.Add(new Node(service, machine, real, await AnnounceAsync(service, machine, real, cancellationToken).ConfigureAwait(false)));
         }
@@ -304,7 +304,7 @@ public sealed partial class RedisSentinelCluster : IAsyncDisposable
         foreach (var (machine, index) in _options.SentinelMachines.Select((m, i) => (m, i)))
         {
             var address = AddressOf(machine);
-            var real = new IPEndPoint(address, RedisServer.FreePort(address.ToString()));
+            var real = new IPEndPoint(address, ServerProcess.FreePort(address.ToString()));
             var service = string.Create(CultureInfo.InvariantCulture, $"sentinel-{index + 1}");
             _sentinels.Add(new Node(service, machine, real, await AnnounceAsync(service, machine, real, cancellationToken).ConfigureAwait(false)));
         }

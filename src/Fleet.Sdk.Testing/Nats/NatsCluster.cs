@@ -299,7 +299,7 @@ public sealed partial class NatsCluster : IAsyncDisposable
         foreach (var machine in options.Machines)
         {
             var address = cluster[machine].Address.ToString();
-            ports[machine] = (NatsServer.FreePort(address), NatsServer.FreePort(address));
+            ports[machine] = (ServerProcess.FreePort(address), ServerProcess.FreePort(address));
             await cluster.AddServiceAsync(machine, ClientService, ports[machine].Client, cancellationToken).ConfigureAwait(false);
             await cluster.AddServiceAsync(machine, RouteService, ports[machine].Route, cancellationToken).ConfigureAwait(false);
         }

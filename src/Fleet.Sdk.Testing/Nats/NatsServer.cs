@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -25,11 +23,8 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     private readonly NatsServerOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ServerProcess _server = new();
     private readonly string _executable;
-    private Process? _process;
-    private bool _paused;
-    private int _disposed;
 
     private NatsServer(NatsServerOptions options, string executable, string directory, int port, int monitorPort)
     {
@@ -62,10 +57,10 @@ public sealed partial class NatsServer : IAsyncDisposable
     public string DataDirectory { get; }
 
     /// <summary>Gets the process id, or <see langword="null"/> when killed.</summary>
-    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+    public int? ProcessId => _server.Id;
 
     /// <summary>Gets a value indicating whether the server process is running (paused counts as running).</summary>
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _server.IsRunning;
 
     /// <summary>Finds the nats-server binary: PATH, then /usr/sbin, /usr/bin and /usr/local/bin.</summary>
     /// <returns>Its path, or <see langword="null"/> when it is not installed.</returns>
@@ -93,8 +88,8 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
 
         var directory = Directory.CreateTempSubdirectory("fleet-nats-").FullName;
-        var port = options.Port != 0 ? options.Port : FreePort(options.BindAddress);
-        var server = new NatsServer(options, executable, directory, port, FreePort(options.BindAddress));
+        var port = options.Port != 0 ? options.Port : ServerProcess.FreePort(options.BindAddress);
+        var server = new NatsServer(options, executable, directory, port, ServerProcess.FreePort(options.BindAddress));
         try
         {
             await server.LaunchAsync(cancellationToken).ConfigureAwait(false);
@@ -110,19 +105,13 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>Kills the server with SIGKILL, as a crash would; its JetStream store stays on disk.</summary>
     /// <param name="cancellationToken">Cancels the wait for the process to exit.</param>
     /// <returns>A task that completes when the process has exited.</returns>
-    public async Task KillAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task KillAsync(CancellationToken cancellationToken = default) => _server.LockedAsync(
+        () =>
         {
-            ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            await KillCoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+            ObjectDisposedException.ThrowIf(_server.IsDisposed, this);
+            return KillCoreAsync(cancellationToken);
+        },
+        cancellationToken);
 
     /// <summary>
     /// Stops the server cleanly with SIGTERM, as a service manager would for maintenance: nats-server first hands the
@@ -130,40 +119,23 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait for the process to exit.</param>
     /// <returns>A task that completes when the process has exited.</returns>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task StopAsync(CancellationToken cancellationToken = default) => _server.LockedAsync(
+        async () =>
         {
-            var process = RunningProcess(nameof(StopAsync));
-            if (_paused)
-            {
-                ChildProcesses.Continue(process.Id);
-                _paused = false;
-            }
-
-            ChildProcesses.Terminate(process.Id);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            LogStopped(_logger, process.Id, Name);
-            process.Dispose();
-            _process = null;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+            EnsureRunning(nameof(StopAsync));
+            var pid = await _server.TerminateAsync(cancellationToken).ConfigureAwait(false);
+            LogStopped(_logger, pid, Name);
+        },
+        cancellationToken);
 
     /// <summary>Kills the server if it runs and starts it again on the same ports.</summary>
     /// <param name="keepData">Whether the JetStream store survives, or the server comes back empty.</param>
     /// <param name="cancellationToken">Cancels the restart.</param>
     /// <returns>A task that completes when the server accepts clients again.</returns>
-    public async Task RestartAsync(bool keepData, CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task RestartAsync(bool keepData, CancellationToken cancellationToken = default) => _server.LockedAsync(
+        async () =>
         {
-            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            ObjectDisposedException.ThrowIf(_server.IsDisposed, this);
             await KillCoreAsync(cancellationToken).ConfigureAwait(false);
             var store = Path.Combine(DataDirectory, "js");
             if (!keepData && Directory.Exists(store))
@@ -172,82 +144,43 @@ public sealed partial class NatsServer : IAsyncDisposable
             }
 
             await LaunchAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        },
+        cancellationToken);
 
     /// <summary>Freezes the server with SIGSTOP: connections stay open but nothing answers, like a hung server.</summary>
     /// <param name="cancellationToken">Cancels the wait for the lock.</param>
     /// <returns>A task that completes once the signal is sent.</returns>
-    public async Task PauseAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task PauseAsync(CancellationToken cancellationToken = default) => _server.LockedAsync(
+        () =>
         {
-            var process = RunningProcess(nameof(PauseAsync));
-            if (!_paused)
-            {
-                ChildProcesses.Stop(process.Id);
-                _paused = true;
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+            EnsureRunning(nameof(PauseAsync));
+            _server.Pause();
+            return Task.CompletedTask;
+        },
+        cancellationToken);
 
     /// <summary>Lets a paused server run again with SIGCONT.</summary>
     /// <param name="cancellationToken">Cancels the wait for the lock.</param>
     /// <returns>A task that completes once the signal is sent.</returns>
-    public async Task ResumeAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task ResumeAsync(CancellationToken cancellationToken = default) => _server.LockedAsync(
+        () =>
         {
-            var process = RunningProcess(nameof(ResumeAsync));
-            if (_paused)
-            {
-                ChildProcesses.Continue(process.Id);
-                _paused = false;
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+            EnsureRunning(nameof(ResumeAsync));
+            _server.Resume();
+            return Task.CompletedTask;
+        },
+        cancellationToken);
 
     /// <summary>Kills the process and deletes its directory.</summary>
     /// <returns>A task that completes when everything is released.</returns>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _server.DisposeOnceAsync(async () =>
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        await KillCoreAsync(CancellationToken.None).ConfigureAwait(false);
+        if (ServerProcess.TryDeleteDirectory(DataDirectory) is { } reason)
         {
-            return;
+            LogDirectoryLeft(_logger, DataDirectory, reason);
         }
-
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            await KillCoreAsync(CancellationToken.None).ConfigureAwait(false);
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                LogDirectoryLeft(_logger, DataDirectory, ex.Message);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    });
 
     /// <summary>The configuration file: client, monitoring and (for a cluster node) route listeners, and JetStream's store.</summary>
     internal string Configuration()
@@ -281,112 +214,51 @@ public sealed partial class NatsServer : IAsyncDisposable
         return text.ToString();
     }
 
-    internal static int FreePort(string bindAddress)
-    {
-        using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Parse(bindAddress), 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
         var configuration = Path.Combine(DataDirectory, "nats.conf");
         await File.WriteAllTextAsync(configuration, Configuration(), cancellationToken).ConfigureAwait(false);
-        var process = await ChildProcesses.StartAsync(_executable, ["-c", configuration, "-l", LogFile], DataDirectory).ConfigureAwait(false);
-        process.OutputDataReceived += Discard;
-        process.ErrorDataReceived += Discard;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-        _paused = false;
+        var pid = await _server.StartAsync(_executable, ["-c", configuration, "-l", LogFile], DataDirectory).ConfigureAwait(false);
         await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
-        LogStarted(_logger, process.Id, Name, Url, DataDirectory);
+        LogStarted(_logger, pid, Name, Url, DataDirectory);
     }
 
     private string LogFile => Path.Combine(DataDirectory, "nats.log");
 
-    private static void Discard(object sender, DataReceivedEventArgs line)
-    {
-        // Read and dropped on purpose: the log file holds what matters.
-    }
-
     /// <summary>Ready once the client port greets with INFO (JetStream in a cluster may still be electing its leader).</summary>
-    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    private Task WaitUntilReadyAsync(CancellationToken cancellationToken) => _server.WaitUntilReadyAsync(
+        GreetsAsync,
+        _options.TimeProvider,
+        _options.StartTimeout,
+        PollInterval,
+        (waited, reason) => TestingErrors.NatsDidNotStart(Url, waited, reason, ServerProcess.LogTail(LogFile)),
+        cancellationToken);
+
+    private async Task<string?> GreetsAsync(CancellationToken cancellationToken)
     {
-        var time = _options.TimeProvider;
-        var started = time.GetTimestamp();
-        var reason = "no answer yet";
-        while (true)
-        {
-            if (_process is { HasExited: true } exited)
-            {
-                throw TestingErrors.NatsDidNotStart(Url, time.GetElapsedTime(started), $"it exited with code {exited.ExitCode}", LogTail());
-            }
-
-            try
-            {
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                limit.CancelAfter(TimeSpan.FromSeconds(1));
-                using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(Host, Port, limit.Token).ConfigureAwait(false);
-                var buffer = new byte[8];
-                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token).ConfigureAwait(false);
-                if (read >= 4 && Encoding.ASCII.GetString(buffer, 0, 4) == "INFO")
-                {
-                    return;
-                }
-
-                reason = "it did not greet with INFO";
-            }
-            catch (Exception ex) when (ex is SocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                reason = ex.Message;
-            }
-
-            var waited = time.GetElapsedTime(started);
-            if (waited >= _options.StartTimeout)
-            {
-                throw TestingErrors.NatsDidNotStart(Url, waited, reason, LogTail());
-            }
-
-            await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
-        }
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(1));
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(Host, Port, limit.Token).ConfigureAwait(false);
+        var buffer = new byte[8];
+        var read = await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token).ConfigureAwait(false);
+        return read >= 4 && Encoding.ASCII.GetString(buffer, 0, 4) == "INFO" ? null : "it did not greet with INFO";
     }
 
     private async Task KillCoreAsync(CancellationToken cancellationToken)
     {
-        if (_process is not { } process)
+        if (await _server.KillAsync(cancellationToken).ConfigureAwait(false) is { } pid)
         {
-            return;
+            LogKilled(_logger, pid, Name);
         }
-
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: false);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            LogKilled(_logger, process.Id, Name);
-        }
-
-        process.Dispose();
-        _process = null;
-        _paused = false;
     }
 
-    private Process RunningProcess(string operation)
+    private void EnsureRunning(string operation)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return _process is { HasExited: false } process ? process : throw TestingErrors.NatsNotRunning(operation);
-    }
-
-    private string LogTail()
-    {
-        try
+        ObjectDisposedException.ThrowIf(_server.IsDisposed, this);
+        if (!_server.IsRunning)
         {
-            return File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(8)) : string.Empty;
-        }
-        catch (IOException ex)
-        {
-            return $"(its log {LogFile} could not be read: {ex.Message})";
+            throw TestingErrors.NatsNotRunning(operation);
         }
     }
 

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -19,11 +16,8 @@ public sealed partial class RedisServer : IAsyncDisposable
 {
     private readonly RedisServerOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ServerProcess _server = new();
     private readonly string? _executable;
-    private Process? _process;
-    private bool _paused;
-    private int _disposed;
 
     private RedisServer(RedisServerOptions options, string host, int port, string? executable, string? directory)
     {
@@ -54,10 +48,10 @@ public sealed partial class RedisServer : IAsyncDisposable
     public string? DataDirectory { get; }
 
     /// <summary>Gets the process id, or <see langword="null"/> when external or killed.</summary>
-    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+    public int? ProcessId => _server.Id;
 
     /// <summary>Gets a value indicating whether the server process is running (paused counts as running).</summary>
-    public bool IsRunning => IsExternal || _process is { HasExited: false };
+    public bool IsRunning => IsExternal || _server.IsRunning;
 
     /// <summary>Finds the redis-server binary: PATH, then /usr/bin and /usr/local/bin.</summary>
     /// <returns>Its path, or <see langword="null"/> when it is not installed.</returns>
@@ -98,7 +92,7 @@ public sealed partial class RedisServer : IAsyncDisposable
         }
 
         var directory = Directory.CreateTempSubdirectory("fleet-redis-").FullName;
-        var local = new RedisServer(options, options.BindAddress, options.Port > 0 ? options.Port : FreePort(options.BindAddress), executable, directory);
+        var local = new RedisServer(options, options.BindAddress, options.Port > 0 ? options.Port : ServerProcess.FreePort(options.BindAddress), executable, directory);
         try
         {
             await local.LaunchAsync(cancellationToken).ConfigureAwait(false);
@@ -114,28 +108,20 @@ public sealed partial class RedisServer : IAsyncDisposable
     /// <summary>Kills the server with SIGKILL, as a crash would; data written before is on disk (AOF).</summary>
     /// <param name="cancellationToken">Cancels the wait for the process to exit.</param>
     /// <returns>A task that completes when the process has exited.</returns>
-    public async Task KillAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task KillAsync(CancellationToken cancellationToken = default) => _server.LockedAsync(
+        () =>
         {
             EnsureControllable(nameof(KillAsync));
-            await KillCoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+            return KillCoreAsync(cancellationToken);
+        },
+        cancellationToken);
 
     /// <summary>Kills the server if it runs and starts it again on the same port.</summary>
     /// <param name="keepData">Whether the data survives (the AOF is kept), or the server comes back empty.</param>
     /// <param name="cancellationToken">Cancels the restart.</param>
     /// <returns>A task that completes when the server answers PING again.</returns>
-    public async Task RestartAsync(bool keepData, CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task RestartAsync(bool keepData, CancellationToken cancellationToken = default) => _server.LockedAsync(
+        async () =>
         {
             EnsureControllable(nameof(RestartAsync));
             await KillCoreAsync(cancellationToken).ConfigureAwait(false);
@@ -155,87 +141,54 @@ public sealed partial class RedisServer : IAsyncDisposable
             }
 
             await LaunchAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        },
+        cancellationToken);
 
     /// <summary>Freezes the server with SIGSTOP: connections stay open but nothing answers, like a hung server.</summary>
     /// <param name="cancellationToken">Cancels the wait for the lock.</param>
     /// <returns>A task that completes once the signal is sent.</returns>
-    public async Task PauseAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task PauseAsync(CancellationToken cancellationToken = default) => _server.LockedAsync(
+        () =>
         {
-            var process = RunningProcess(nameof(PauseAsync));
-            if (!_paused)
+            EnsureRunning(nameof(PauseAsync));
+            if (_server.Pause() is { } pid)
             {
-                ChildProcesses.Stop(process.Id);
-                _paused = true;
-                LogPaused(_logger, process.Id);
+                LogPaused(_logger, pid);
             }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+
+            return Task.CompletedTask;
+        },
+        cancellationToken);
 
     /// <summary>Lets a paused server run again with SIGCONT; it answers what was sent meanwhile.</summary>
     /// <param name="cancellationToken">Cancels the wait for the lock.</param>
     /// <returns>A task that completes once the signal is sent.</returns>
-    public async Task ResumeAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task ResumeAsync(CancellationToken cancellationToken = default) => _server.LockedAsync(
+        () =>
         {
-            var process = RunningProcess(nameof(ResumeAsync));
-            if (_paused)
+            EnsureRunning(nameof(ResumeAsync));
+            if (_server.Resume() is { } pid)
             {
-                ChildProcesses.Continue(process.Id);
-                _paused = false;
-                LogResumed(_logger, process.Id);
+                LogResumed(_logger, pid);
             }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+
+            return Task.CompletedTask;
+        },
+        cancellationToken);
 
     /// <summary>Kills the process and deletes its directory. An external server is left alone.</summary>
     /// <returns>A task that completes when everything is released.</returns>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _server.DisposeOnceAsync(async () =>
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (!IsExternal)
         {
-            return;
-        }
-
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (!IsExternal)
+            await KillCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            if (ServerProcess.TryDeleteDirectory(DataDirectory!) is { } reason)
             {
-                await KillCoreAsync(CancellationToken.None).ConfigureAwait(false);
-                DeleteDirectory();
+                LogDirectoryLeft(_logger, DataDirectory!, reason);
             }
         }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    internal static int FreePort(string bindAddress)
-    {
-        using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Parse(bindAddress), 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
+    });
 
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
@@ -263,118 +216,48 @@ public sealed partial class RedisServer : IAsyncDisposable
             LogNotTied(_logger);
         }
 
-        var process = await ChildProcesses.StartAsync(_executable!, arguments, DataDirectory!).ConfigureAwait(false);
-        // redis-server logs to its file; anything it still prints is drained so a full pipe never blocks it.
-        process.OutputDataReceived += Discard;
-        process.ErrorDataReceived += Discard;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-        _paused = false;
+        var pid = await _server.StartAsync(_executable!, arguments, DataDirectory!).ConfigureAwait(false);
         await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
-        LogStarted(_logger, process.Id, ConnectionString, DataDirectory!);
+        LogStarted(_logger, pid, ConnectionString, DataDirectory!);
     }
 
-    private static void Discard(object sender, DataReceivedEventArgs line)
-    {
-        // Read and dropped on purpose: the log file holds what matters.
-    }
-
-    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
-    {
-        var time = _options.TimeProvider;
-        var started = time.GetTimestamp();
-        var reason = "no answer yet";
-        while (true)
+    private Task WaitUntilReadyAsync(CancellationToken cancellationToken) => _server.WaitUntilReadyAsync(
+        async token =>
         {
-            if (_process is { HasExited: true } exited)
-            {
-                throw TestingErrors.RedisDidNotStart(ConnectionString, time.GetElapsedTime(started), $"it exited with code {exited.ExitCode}", LogTail());
-            }
-
-            try
-            {
-                var reply = await RedisProbe.PingAsync(Host, Port, RedisServerConstants.ProbeTimeout, cancellationToken).ConfigureAwait(false);
-                if (reply == "+PONG")
-                {
-                    return;
-                }
-
-                reason = $"it answered '{reply}'";
-            }
-            catch (Exception ex) when (ex is SocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                reason = ex.Message;
-            }
-
-            var waited = time.GetElapsedTime(started);
-            if (waited >= _options.StartTimeout)
-            {
-                throw IsExternal
-                    ? TestingErrors.ExternalRedisUnreachable(ConnectionString, waited, reason)
-                    : TestingErrors.RedisDidNotStart(ConnectionString, waited, reason, LogTail());
-            }
-
-            await Task.Delay(RedisServerConstants.PollInterval, time, cancellationToken).ConfigureAwait(false);
-        }
-    }
+            var reply = await RedisProbe.PingAsync(Host, Port, RedisServerConstants.ProbeTimeout, token).ConfigureAwait(false);
+            return reply == "+PONG" ? null : $"it answered '{reply}'";
+        },
+        _options.TimeProvider,
+        _options.StartTimeout,
+        RedisServerConstants.PollInterval,
+        (waited, reason) => IsExternal
+            ? TestingErrors.ExternalRedisUnreachable(ConnectionString, waited, reason)
+            : TestingErrors.RedisDidNotStart(ConnectionString, waited, reason, ServerProcess.LogTail(Path.Combine(DataDirectory!, "redis.log"))),
+        cancellationToken);
 
     private async Task KillCoreAsync(CancellationToken cancellationToken)
     {
-        if (_process is not { } process)
+        if (await _server.KillAsync(cancellationToken).ConfigureAwait(false) is { } pid)
         {
-            return;
+            LogKilled(_logger, pid);
         }
-
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: false);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            LogKilled(_logger, process.Id);
-        }
-
-        process.Dispose();
-        _process = null;
-        _paused = false;
     }
 
-    private Process RunningProcess(string operation)
+    private void EnsureRunning(string operation)
     {
         EnsureControllable(operation);
-        return _process is { HasExited: false } process ? process : throw TestingErrors.RedisNotRunning(operation);
+        if (!_server.IsRunning)
+        {
+            throw TestingErrors.RedisNotRunning(operation);
+        }
     }
 
     private void EnsureControllable(string operation)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ObjectDisposedException.ThrowIf(_server.IsDisposed, this);
         if (IsExternal)
         {
             throw TestingErrors.ExternalRedisNotControllable(ConnectionString, operation);
-        }
-    }
-
-    private string LogTail()
-    {
-        var log = Path.Combine(DataDirectory ?? string.Empty, "redis.log");
-        try
-        {
-            return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(8)) : string.Empty;
-        }
-        catch (IOException ex)
-        {
-            return $"(its log {log} could not be read: {ex.Message})";
-        }
-    }
-
-    private void DeleteDirectory()
-    {
-        try
-        {
-            Directory.Delete(DataDirectory!, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogDirectoryLeft(_logger, DataDirectory!, ex.Message);
         }
     }
 

@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using Fleet.Sdk.Config;
 using Fleet.Sdk.Coordination;
 using Fleet.Sdk.Discovery;
 using Fleet.Sdk.Events;
 using Fleet.Sdk.GpuScheduling;
 using Fleet.Sdk.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Sdk.Benchmarks.Coordination;
@@ -34,11 +32,11 @@ internal static class CoordinationRunner
         Console.WriteLine();
         Console.WriteLine($"{"engine",-26} {"resolve p50/p99 ms",-20} {"propagate p50/p99 ms",-22} {"lease p50/p99 ms",-18} {"lease ops/s",-12} {"durable ev/s",-12}");
 
-        await MeasureAsync("in-process", new Dictionary<string, string?> { ["Fleet:Coordination:Engine"] = "InProcess" }, seconds, events).ConfigureAwait(false);
+        await MeasureAsync("in-process", EngineSetup.InProcess(), seconds, events).ConfigureAwait(false);
 
         await using (var redis = await RedisServer.StartAsync().ConfigureAwait(false))
         {
-            await MeasureAsync("redis", new Dictionary<string, string?> { ["Fleet:Coordination:Redis:ConnectionString"] = redis.ConnectionString }, seconds, events).ConfigureAwait(false);
+            await MeasureAsync("redis", EngineSetup.Redis(redis.ConnectionString), seconds, events).ConfigureAwait(false);
             var replicaOptions = new RedisServerOptions();
             foreach (var argument in new[] { "--replicaof", redis.Host, redis.Port.ToString(CultureInfo.InvariantCulture) })
             {
@@ -47,21 +45,17 @@ internal static class CoordinationRunner
 
             await using var replica = await RedisServer.StartAsync(replicaOptions).ConfigureAwait(false);
             await WaitForReplicaAsync(redis.ConnectionString).ConfigureAwait(false);
-            await MeasureAsync("redis + replica (WAIT 1)", new Dictionary<string, string?>
-            {
-                ["Fleet:Coordination:Redis:ConnectionString"] = redis.ConnectionString,
-                ["Fleet:Coordination:Redis:MinReplicaAcks"] = "1",
-            }, seconds, events).ConfigureAwait(false);
+            await MeasureAsync("redis + replica (WAIT 1)", EngineSetup.Redis(redis.ConnectionString, minReplicaAcks: 1), seconds, events).ConfigureAwait(false);
         }
 
         await using (var nats = await NatsServer.StartAsync().ConfigureAwait(false))
         {
-            await MeasureAsync("nats, 1 replica", new Dictionary<string, string?> { ["Fleet:Coordination:Nats:Servers"] = nats.Url, ["Fleet:Coordination:Nats:Replicas"] = "1" }, seconds, events).ConfigureAwait(false);
+            await MeasureAsync("nats, 1 replica", EngineSetup.Nats(nats.Url, replicas: 1), seconds, events).ConfigureAwait(false);
         }
 
         await using (var cluster = await NatsCluster.StartAsync().ConfigureAwait(false))
         {
-            await MeasureAsync("nats, 3 nodes, 3 replicas", new Dictionary<string, string?> { ["Fleet:Coordination:Nats:Servers"] = cluster.GetServers("mainpc"), ["Fleet:Coordination:Nats:Replicas"] = "3" }, seconds, events).ConfigureAwait(false);
+            await MeasureAsync("nats, 3 nodes, 3 replicas", EngineSetup.Nats(cluster.GetServers("mainpc"), replicas: 3), seconds, events).ConfigureAwait(false);
         }
 
         Console.WriteLine();
@@ -241,7 +235,7 @@ internal static class CoordinationRunner
     /// <summary>Waits (through the coordination status read) until the master reports its replica online, so WAIT has someone to confirm.</summary>
     private static async Task WaitForReplicaAsync(string master)
     {
-        await using var services = Build(new Dictionary<string, string?> { ["Fleet:Coordination:Redis:ConnectionString"] = master }, "mainpc");
+        await using var services = Build(EngineSetup.Redis(master), "mainpc");
         var coordination = services.GetRequiredService<IFleetCoordination>();
         var watch = Stopwatch.StartNew();
         while (!(await coordination.GetStatusAsync().ConfigureAwait(false)).Nodes.Any(n => n.Role == "replica" && n.State == "online"))
@@ -267,9 +261,7 @@ internal static class CoordinationRunner
 
     private static ServiceProvider Build(Dictionary<string, string?> settings, string machine)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
+        var services = EngineSetup.Services(settings);
         // The registry, ledger and streams each follow the engine (Auto); in-process has no shared registry, so its
         // in-memory one stands in.
         services.AddFleetDiscovery(o =>
@@ -308,7 +300,7 @@ internal static class CoordinationRunner
         public static Result Of(List<double> samples, double rate = 0)
         {
             samples.Sort();
-            return new Result(Percentile(samples, 0.50), Percentile(samples, 0.99), rate, null);
+            return new Result(Percentiles.Of(samples, 0.50), Percentiles.Of(samples, 0.99), rate, null);
         }
 
         public static Result NotAvailable(string why) => new(0, 0, 0, why);
@@ -318,7 +310,5 @@ internal static class CoordinationRunner
             Why is not null ? "n/a"
             : kind == 2 ? string.Create(CultureInfo.InvariantCulture, $"{P50:0.00}/{P99:0.00}")
             : Rate.ToString(decimals == 0 ? "0" : "0.0", CultureInfo.InvariantCulture);
-
-        private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
     }
 }

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Fleet.Sdk.Benchmarks.Gpu;
-using Fleet.Sdk.Config;
 using Fleet.Sdk.GpuScheduling;
 using Fleet.Sdk.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Sdk.Benchmarks.Coordination;
@@ -21,6 +19,8 @@ internal static class LedgerRunner
 {
     public const string Usage = "[SECONDS] [CLIENTS]   lease acquire and release p50/p99 and ops/s: in-process, Redis, NATS R1 and NATS R3 (default 5 s, 4 clients)";
 
+    private static readonly Dictionary<string, string?> EmptySettings = [];
+
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
@@ -29,37 +29,38 @@ internal static class LedgerRunner
         Console.WriteLine($"GPU lease ledger, {clients} concurrent clients (own connection each), {seconds:0.#} s per ledger, 3 machines / 3 GPUs, loopback:");
         Console.WriteLine($"  {"ledger",-22} {"acquire p50",12} {"p99",9} {"release p50",12} {"p99",9} {"ops/s",8} {"refused",8}");
 
-        var inProcess = Build(GpuLedgerKind.InProcess, [], "p");
+        var inProcess = GpuClients.Build(GpuLedgerKind.InProcess, EmptySettings, "p", reportThisMachine: false);
         var shared = inProcess.GetRequiredService<IGpuLedger>();
-        await MeasureAsync("in-process", Enumerable.Range(0, clients).Select(_ => Build(GpuLedgerKind.InProcess, [], "p", shared)).ToList(), duration);
+        await MeasureAsync("in-process", Enumerable.Range(0, clients).Select(_ => GpuClients.Build(GpuLedgerKind.InProcess, EmptySettings, "p", reportThisMachine: false, shared)).ToList(), duration);
         await inProcess.DisposeAsync();
 
         await using (var redis = await RedisServer.StartAsync())
         {
-            await MeasureAsync("redis", Clients(clients, GpuLedgerKind.Redis, _ => ("Fleet:Coordination:Redis:ConnectionString", redis.ConnectionString)), duration);
+            await MeasureAsync("redis", Clients(clients, GpuLedgerKind.Redis, _ => EngineSetup.Redis(redis.ConnectionString)), duration);
         }
 
         await using (var nats = await NatsServer.StartAsync())
         {
-            await MeasureAsync("nats, 1 replica", Clients(clients, GpuLedgerKind.Nats, _ => ("Fleet:Coordination:Nats:Servers", nats.Url)), duration);
+            await MeasureAsync("nats, 1 replica", Clients(clients, GpuLedgerKind.Nats, _ => EngineSetup.Nats(nats.Url)), duration);
         }
 
         await using (var cluster = await NatsCluster.StartAsync())
         {
             await cluster.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
-            await MeasureAsync("nats, 3 replicas", Clients(clients, GpuLedgerKind.Nats, i => ("Fleet:Coordination:Nats:Servers", cluster.GetServers(cluster.Machines[i % cluster.Machines.Count]))), duration);
+            await MeasureAsync("nats, 3 replicas", Clients(clients, GpuLedgerKind.Nats, i => EngineSetup.Nats(cluster.GetServers(cluster.Machines[i % cluster.Machines.Count]))), duration);
         }
 
         return 0;
     }
 
-    private static List<ServiceProvider> Clients(int count, GpuLedgerKind kind, Func<int, (string Key, string Value)> server)
+    private static List<ServiceProvider> Clients(int count, GpuLedgerKind kind, Func<int, Dictionary<string, string?>> engine)
     {
         var fleet = $"bench{Guid.NewGuid():N}"[..12];
         return [.. Enumerable.Range(0, count).Select(i =>
         {
-            var (key, value) = server(i);
-            return Build(kind, new Dictionary<string, string?> { [key] = value, ["Fleet:Coordination:FleetName"] = fleet }, $"client{i}");
+            var settings = engine(i);
+            settings["Fleet:Coordination:FleetName"] = fleet;
+            return GpuClients.Build(kind, settings, $"client{i}", reportThisMachine: false);
         })];
     }
 
@@ -116,7 +117,7 @@ internal static class LedgerRunner
             var acquired = acquires.SelectMany(l => l).Order().ToList();
             var released = releases.SelectMany(l => l).Order().ToList();
             var ops = (acquired.Count + released.Count) / elapsed.TotalSeconds;
-            Console.WriteLine($"  {name,-22} {Percentile(acquired, 0.50),9:0.00} ms {Percentile(acquired, 0.99),6:0.00} ms {Percentile(released, 0.50),9:0.00} ms {Percentile(released, 0.99),6:0.00} ms {ops,8:0} {refused,8}");
+            Console.WriteLine($"  {name,-22} {Percentiles.Of(acquired, 0.50),9:0.00} ms {Percentiles.Of(acquired, 0.99),6:0.00} ms {Percentiles.Of(released, 0.50),9:0.00} ms {Percentiles.Of(released, 0.99),6:0.00} ms {ops,8:0} {refused,8}");
         }
         finally
         {
@@ -125,31 +126,5 @@ internal static class LedgerRunner
                 await provider.DisposeAsync();
             }
         }
-    }
-
-    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
-
-    private static ServiceProvider Build(GpuLedgerKind kind, Dictionary<string, string?> settings, string machine, IGpuLedger? ledger = null)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
-        if (ledger is not null)
-        {
-            services.AddSingleton(ledger); // In-process: the clients share one ledger, as schedulers in one process do.
-        }
-
-        services.AddFleetGpuScheduling(o =>
-        {
-            o.Ledger = kind;
-            o.Machine = machine;
-            o.RequireLiveMachine = false;
-            o.ReportThisMachine = false;
-            foreach (var (name, gpu, mib) in GpuPlacementBenchmarks.Machines)
-            {
-                o.Devices.Add(new GpuDeviceOptions { Machine = name, Name = gpu, VramMib = mib });
-            }
-        });
-        return services.BuildServiceProvider();
     }
 }

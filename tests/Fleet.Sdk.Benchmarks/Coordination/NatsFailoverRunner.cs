@@ -102,10 +102,10 @@ internal static class NatsFailoverRunner
         leaderStopped.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"nats failover (R3 bucket, nats-server {Version()}, {runs} runs, {writes} writes acknowledged): " +
-            $"bucket leader killed -> first write p50 {Percentile(leaderKilled, 0.50):0} ms, p99 {Percentile(leaderKilled, 0.99):0} ms, max {leaderKilled[^1]:0} ms " +
-            $"(new leader agreed p50 {Percentile(elected, 0.50):0} ms); " +
-            $"baseline follower killed -> first write p50 {Percentile(followerKilled, 0.50):0} ms, p99 {Percentile(followerKilled, 0.99):0} ms; " +
-            $"leader stopped cleanly (SIGTERM) -> longest time without an acknowledged write p50 {Percentile(leaderStopped, 0.50):0} ms, p99 {Percentile(leaderStopped, 0.99):0} ms"));
+            $"bucket leader killed -> first write p50 {Percentiles.NearestRank(leaderKilled, 0.50):0} ms, p99 {Percentiles.NearestRank(leaderKilled, 0.99):0} ms, max {leaderKilled[^1]:0} ms " +
+            $"(new leader agreed p50 {Percentiles.NearestRank(elected, 0.50):0} ms); " +
+            $"baseline follower killed -> first write p50 {Percentiles.NearestRank(followerKilled, 0.50):0} ms, p99 {Percentiles.NearestRank(followerKilled, 0.99):0} ms; " +
+            $"leader stopped cleanly (SIGTERM) -> longest time without an acknowledged write p50 {Percentiles.NearestRank(leaderStopped, 0.50):0} ms, p99 {Percentiles.NearestRank(leaderStopped, 0.99):0} ms"));
         Console.WriteLine("settings: client ping every 1 s, 2 unanswered pings = lost (Fleet:Coordination:Nats:PingInterval/MaxPingsOut), reconnect wait 100 ms-2 s, " +
                           $"write attempt timeout {AttemptTimeout.TotalMilliseconds:0} ms (Fleet:Coordination:Nats:OperationTimeout); servers ping routes and clients every 1 s (ping_max 2); " +
                           "JetStream RAFT timers are nats-server constants (heartbeat 1 s, election timeout 4-9 s at random), not configurable.");
@@ -181,6 +181,4 @@ internal static class NatsFailoverRunner
         process.WaitForExit();
         return text.Replace("nats-server: ", string.Empty, StringComparison.Ordinal);
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

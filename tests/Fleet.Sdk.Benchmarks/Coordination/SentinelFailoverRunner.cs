@@ -38,8 +38,8 @@ internal static class SentinelFailoverRunner
 
         firstWrite.Sort();
         promoted.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"new master named by the sentinels: p50 {Percentile(promoted, 0.50):0} ms, p99 {Percentile(promoted, 0.99):0} ms, max {promoted[^1]:0} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first successful write after the kill: p50 {Percentile(firstWrite, 0.50):0} ms, p99 {Percentile(firstWrite, 0.99):0} ms, max {firstWrite[^1]:0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"new master named by the sentinels: p50 {Percentiles.NearestRank(promoted, 0.50):0} ms, p99 {Percentiles.NearestRank(promoted, 0.99):0} ms, max {promoted[^1]:0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first successful write after the kill: p50 {Percentiles.NearestRank(firstWrite, 0.50):0} ms, p99 {Percentiles.NearestRank(firstWrite, 0.99):0} ms, max {firstWrite[^1]:0} ms"));
         return 0;
     }
 
@@ -98,6 +98,4 @@ internal static class SentinelFailoverRunner
         await writer;
         return ((written - killedAt).TotalMilliseconds, failoverMs);
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Fleet.Sdk.Config;
 using Fleet.Sdk.Events;
 using Fleet.Sdk.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Sdk.Benchmarks.Coordination;
@@ -33,11 +31,11 @@ internal static class StreamRunner
         Console.WriteLine("| engine | append+consume events/s | append p50 | append p99 | total |");
         Console.WriteLine("|---|---|---|---|---|");
 
-        await MeasureAsync("in-process", new Dictionary<string, string?> { ["Fleet:Coordination:Engine"] = "InProcess" }, events, producers, consumers);
+        await MeasureAsync("in-process", EngineSetup.InProcess(), events, producers, consumers);
 
         await using (var redis = await RedisServer.StartAsync())
         {
-            await MeasureAsync("Redis (standalone)", new Dictionary<string, string?> { ["Fleet:Coordination:Redis:ConnectionString"] = redis.ConnectionString }, events, producers, consumers);
+            await MeasureAsync("Redis (standalone)", EngineSetup.Redis(redis.ConnectionString), events, producers, consumers);
         }
 
         await using (var sentinel = await RedisSentinelCluster.StartAsync())
@@ -48,13 +46,13 @@ internal static class StreamRunner
 
         await using (var nats = await NatsServer.StartAsync())
         {
-            await MeasureAsync("NATS JetStream R1 (one server)", new Dictionary<string, string?> { ["Fleet:Coordination:Nats:Servers"] = nats.Url, ["Fleet:Coordination:Nats:Replicas"] = "1" }, events, producers, consumers);
+            await MeasureAsync("NATS JetStream R1 (one server)", EngineSetup.Nats(nats.Url, replicas: 1), events, producers, consumers);
         }
 
         await using (var cluster = await NatsCluster.StartAsync())
         {
             await cluster.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
-            await MeasureAsync("NATS JetStream R3 (three nodes, routes via fault proxy)", new Dictionary<string, string?> { ["Fleet:Coordination:Nats:Servers"] = cluster.GetServers("mainpc"), ["Fleet:Coordination:Nats:Replicas"] = "3" }, events, producers, consumers);
+            await MeasureAsync("NATS JetStream R3 (three nodes, routes via fault proxy)", EngineSetup.Nats(cluster.GetServers("mainpc"), replicas: 3), events, producers, consumers);
         }
 
         return 0;
@@ -115,24 +113,19 @@ internal static class StreamRunner
         var sorted = latencies.Order().ToList();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"| {engine} | {(consumed ? $"{events / elapsed.TotalSeconds:0}" : $"incomplete: {acknowledged} of {events} acknowledged in 5 min")} | {Percentile(sorted, 0.50):0.00} ms | {Percentile(sorted, 0.99):0.00} ms | {elapsed.TotalSeconds:0.0} s |"));
+            $"| {engine} | {(consumed ? $"{events / elapsed.TotalSeconds:0}" : $"incomplete: {acknowledged} of {events} acknowledged in 5 min")} | {Percentiles.Of(sorted, 0.50):0.00} ms | {Percentiles.Of(sorted, 0.99):0.00} ms | {elapsed.TotalSeconds:0.0} s |"));
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 
     private static ServiceProvider Build(IReadOnlyDictionary<string, string?> engine, string fleet)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
+        var services = EngineSetup.Services(
+            new Dictionary<string, string?>
             {
                 ["Fleet:Coordination:FleetName"] = fleet,
                 ["Fleet:Discovery:Machine"] = "mainpc",
                 ["Fleet:Events:Durable:MaxBytes"] = "67108864",
-            })
-            .AddInMemoryCollection(engine)
-            .Build());
-        services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
+            },
+            engine);
         services.AddFleetDurableStreams();
         return services.BuildServiceProvider();
     }

@@ -78,7 +78,7 @@ internal static class DiscoveryRunner
         await watch.ContinueWith(_ => { }, TaskScheduler.Default);
         latencies.Sort();
         Console.WriteLine($"discovery propagation (register on mainpc -> pc2 watcher, loopback Redis, {latencies.Count} samples): " +
-                          $"p50 {Percentile(latencies, 0.50):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms");
+                          $"p50 {Percentiles.NearestRank(latencies, 0.50):0.00} ms, p99 {Percentiles.NearestRank(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms");
 
         // Commands per heartbeat: 50 agents heartbeat 20 times each; Redis counts what it ran.
         var before = await CommandCountAsync(redis);
@@ -107,7 +107,6 @@ internal static class DiscoveryRunner
             .BuildServiceProvider()
             .GetRequiredService<IFleetRedis>();
 
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     /// <summary>Total commands Redis has executed (INFO stats total_commands_processed), over a raw connection.</summary>
     private static async Task<long> CommandCountAsync(RedisServer redis)

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Fleet.Sdk.Config;
+using Fleet.Sdk.Benchmarks.Coordination;
 using Fleet.Sdk.GpuScheduling;
 using Fleet.Sdk.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Sdk.Benchmarks.Gpu;
@@ -24,7 +23,9 @@ internal static class GpuRunner
         var clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
         await using var redis = await RedisServer.StartAsync();
         var fleet = $"bench{Guid.NewGuid():N}"[..12];
-        var providers = Enumerable.Range(0, clients).Select(i => Build(redis.ConnectionString, fleet, $"client{i}")).ToList();
+        var settings = EngineSetup.Redis(redis.ConnectionString);
+        settings["Fleet:Coordination:FleetName"] = fleet;
+        var providers = Enumerable.Range(0, clients).Select(i => GpuClients.Build(GpuLedgerKind.Redis, settings, $"client{i}", reportThisMachine: true)).ToList();
         try
         {
             var schedulers = providers.Select(p => p.GetRequiredService<IGpuScheduler>()).ToList();
@@ -63,7 +64,7 @@ internal static class GpuRunner
             var all = latencies.SelectMany(l => l).Order().ToList();
             Console.WriteLine($"GPU ledger (Redis, loopback), {clients} concurrent clients, {elapsed.TotalSeconds:0.0} s, 3 machines / 3 GPUs:");
             Console.WriteLine($"  acquire+release round trips: {all.Count} ({all.Count / elapsed.TotalSeconds:0} /s), refused (full) {refusals}");
-            Console.WriteLine($"  latency per round trip: p50 {Percentile(all, 0.50):0.00} ms, p99 {Percentile(all, 0.99):0.00} ms, max {all[^1]:0.00} ms");
+            Console.WriteLine($"  latency per round trip: p50 {Percentiles.Of(all, 0.50):0.00} ms, p99 {Percentiles.Of(all, 0.99):0.00} ms, max {all[^1]:0.00} ms");
             return 0;
         }
         finally
@@ -73,29 +74,5 @@ internal static class GpuRunner
                 await provider.DisposeAsync();
             }
         }
-    }
-
-    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
-
-    private static ServiceProvider Build(string redis, string fleet, string machine)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Fleet:Coordination:Redis:ConnectionString"] = redis,
-            ["Fleet:Coordination:FleetName"] = fleet,
-        }).Build());
-        services.AddSingleton<IEnvironmentVariables>(new DictionaryEnvironmentVariables());
-        services.AddFleetGpuScheduling(o =>
-        {
-            o.Ledger = GpuLedgerKind.Redis;
-            o.Machine = machine;
-            o.RequireLiveMachine = false;
-            foreach (var (name, gpu, mib) in GpuPlacementBenchmarks.Machines)
-            {
-                o.Devices.Add(new GpuDeviceOptions { Machine = name, Name = gpu, VramMib = mib });
-            }
-        });
-        return services.BuildServiceProvider();
     }
 }

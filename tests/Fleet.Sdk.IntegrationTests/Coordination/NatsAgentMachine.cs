@@ -1,5 +1,6 @@
 using Fleet.Sdk.Config;
 using Fleet.Sdk.Discovery;
+using Fleet.Sdk.IntegrationTests.Discovery;
 using Fleet.Sdk.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,29 +12,19 @@ namespace Fleet.Sdk.IntegrationTests.Coordination;
 /// An agent host on one machine of a <see cref="NatsCluster"/>: the NATS coordination engine with every node
 /// reached through that machine's links (its own node directly), and discovery on it (TTL 15 s, heartbeat 1 s).
 /// </summary>
-internal sealed class NatsAgentMachine : IAsyncDisposable
+internal sealed class NatsAgentMachine : DiscoveryAgentMachine
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly IHost _host;
-    private readonly TempDirectory _root;
-    private readonly List<IServiceRegistration> _registrations = [];
-
     private NatsAgentMachine(IHost host, TempDirectory root, string name)
+        : base(host, root, name, registryMayBeGone: true)
     {
-        _host = host;
-        _root = root;
-        Name = name;
     }
 
-    public string Name { get; }
-
-    public IServiceResolver Resolver => _host.Services.GetRequiredService<IServiceResolver>();
-
     /// <summary>Gets the registry as the agent sees it (composite: the NATS bucket, the topology as fallback).</summary>
-    public IDiscoveryProvider Registry => _host.Services.GetRequiredService<IDiscoveryProvider>();
+    public IDiscoveryProvider Registry => Services.GetRequiredService<IDiscoveryProvider>();
 
     public static async Task<NatsAgentMachine> StartAsync(NatsCluster nats, string machine, string fleet)
     {
@@ -66,13 +57,6 @@ internal sealed class NatsAgentMachine : IAsyncDisposable
         }
     }
 
-    public async Task<IServiceRegistration> RegisterAsync(string service, string id)
-    {
-        var registration = await _host.Services.GetRequiredService<IServiceRegistrar>().RegisterAsync(Instance(service, id));
-        _registrations.Add(registration);
-        return registration;
-    }
-
     /// <summary>One registration straight through the registry (no registrar retries), as a probe write.</summary>
     public Task WriteProbeAsync(string id, CancellationToken cancellationToken = default) =>
         Registry.RegisterAsync(Instance("Probe", id), "probe-" + Name, TimeSpan.FromMinutes(10), cancellationToken);
@@ -90,31 +74,4 @@ internal sealed class NatsAgentMachine : IAsyncDisposable
             return false;
         }
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var registration in _registrations)
-        {
-            try
-            {
-                await registration.DisposeAsync();
-            }
-            catch (DiscoveryUnavailableException)
-            {
-                // Its node may be killed or cut off at the end of a scenario: the entry then expires by the bucket's max age.
-            }
-        }
-
-        await _host.StopAsync();
-        _host.Dispose();
-        _root.Dispose();
-    }
-
-    private ServiceInstance Instance(string service, string id) => new()
-    {
-        ServiceName = service,
-        InstanceId = id,
-        Machine = Name,
-        Endpoints = new Dictionary<string, string> { ["rpc"] = $"tcp://127.0.0.1:{7000 + id.Length}" },
-    };
 }

@@ -19,6 +19,9 @@ public sealed class NatsRegistryPartitionTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
+    /// <summary>The pause between two probe writes while a write is refused (an election under way): pacing, not a wait.</summary>
+    private static readonly TimeSpan RetryPacing = TimeSpan.FromMilliseconds(50);
+
     [RequiresNatsServerFact]
     public async Task BucketLeaderKilled_MajorityWritesAgainAndTheNodeRestartedWithItsDataCatchesUp()
     {
@@ -209,12 +212,7 @@ public sealed class NatsRegistryPartitionTests(ITestOutputHelper output)
         public async Task<TimeSpan> FirstWriteAsync(NatsAgentMachine writer, TimeSpan deadline)
         {
             var watch = Stopwatch.StartNew();
-            while (!await TryWriteProbeAsync(writer))
-            {
-                Assert.True(watch.Elapsed < deadline, $"no write from {writer.Name} was acknowledged within {deadline}");
-                await Task.Delay(50);
-            }
-
+            Assert.True(await Poll.UntilAsync(() => TryWriteProbeAsync(writer), deadline, RetryPacing), $"no write from {writer.Name} was acknowledged within {deadline}");
             return watch.Elapsed;
         }
 

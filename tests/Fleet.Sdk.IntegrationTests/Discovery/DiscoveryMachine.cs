@@ -8,25 +8,15 @@ using Microsoft.Extensions.Hosting;
 namespace Fleet.Sdk.IntegrationTests.Discovery;
 
 /// <summary>An agent host on one simulated machine, with discovery wired to Redis through that machine's link.</summary>
-internal sealed class DiscoveryMachine : IAsyncDisposable
+internal sealed class DiscoveryMachine : DiscoveryAgentMachine
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(500);
 
-    private readonly IHost _host;
-    private readonly TempDirectory _root;
-    private readonly List<IServiceRegistration> _registrations = [];
-
     private DiscoveryMachine(IHost host, TempDirectory root, string name)
+        : base(host, root, name, registryMayBeGone: false)
     {
-        _host = host;
-        _root = root;
-        Name = name;
     }
-
-    public string Name { get; }
-
-    public IServiceResolver Resolver => _host.Services.GetRequiredService<IServiceResolver>();
 
     public static async Task<DiscoveryMachine> StartAsync(FleetCluster cluster, string machine, string fleet)
     {
@@ -44,30 +34,5 @@ internal sealed class DiscoveryMachine : IAsyncDisposable
             },
             static services => services.AddFleetDiscovery());
         return new DiscoveryMachine(host, root, machine);
-    }
-
-    public async Task<IServiceRegistration> RegisterAsync(string service, string id)
-    {
-        var registration = await _host.Services.GetRequiredService<IServiceRegistrar>().RegisterAsync(new ServiceInstance
-        {
-            ServiceName = service,
-            InstanceId = id,
-            Machine = Name,
-            Endpoints = new Dictionary<string, string> { ["rpc"] = $"tcp://127.0.0.1:{7000 + id.Length}" },
-        });
-        _registrations.Add(registration);
-        return registration;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var registration in _registrations)
-        {
-            await registration.DisposeAsync();
-        }
-
-        await _host.StopAsync();
-        _host.Dispose();
-        _root.Dispose();
     }
 }

@@ -8,25 +8,13 @@ namespace Fleet.Sdk.Tests;
 /// <see langword="null"/>: the tests that need it are skipped by <see cref="RequiresRedisServerFactAttribute"/>
 /// or <see cref="RequiresRedisServerAttribute"/>.
 /// </summary>
-public sealed class RedisFixture : IAsyncLifetime
+public sealed class RedisFixture : ServerFixture<RedisServer>
 {
-    public RedisServer Server { get; private set; } = null!;
+    public RedisServer Server => Instance;
 
-    public async Task InitializeAsync()
-    {
-        if (RedisAvailability.SkipReason is null)
-        {
-            Server = await RedisServer.StartAsync();
-        }
-    }
+    protected override string? SkipReason => RedisAvailability.SkipReason;
 
-    public async Task DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-    }
+    protected override Task<RedisServer> StartAsync() => RedisServer.StartAsync();
 }
 
 /// <summary>The test classes that share one <see cref="RedisFixture"/>.</summary>

@@ -7,9 +7,9 @@ namespace Fleet.Sdk.Tests;
 /// classes that share it; each test uses its own key prefix. Without redis-server nothing is started and
 /// <see cref="Cluster"/> is <see langword="null"/>: the tests are skipped by <see cref="RequiresRedisSentinelAttribute"/>.
 /// </summary>
-public sealed class RedisSentinelFixture : IAsyncLifetime
+public sealed class RedisSentinelFixture : ServerFixture<RedisSentinelCluster>
 {
-    public RedisSentinelCluster Cluster { get; private set; } = null!;
+    public RedisSentinelCluster Cluster => Instance;
 
     /// <summary>Gets the configuration a client needs (<c>Fleet:Coordination:Redis:Sentinels</c>, <c>ServiceName</c>), for an in-memory source.</summary>
     public IReadOnlyDictionary<string, string?> Settings => Cluster.GetCoordinationSettings();
@@ -20,21 +20,9 @@ public sealed class RedisSentinelFixture : IAsyncLifetime
     /// <summary>Gets a StackExchange.Redis Sentinel string (<c>sentinels,serviceName=NAME</c>), which <c>Fleet:Coordination:Redis:ConnectionString</c> accepts as Sentinel.</summary>
     public string ConnectionString => $"{Sentinels},serviceName={Cluster.ServiceName}";
 
-    public async Task InitializeAsync()
-    {
-        if (RedisSentinelAvailability.SkipReason is null)
-        {
-            Cluster = await RedisSentinelCluster.StartAsync();
-        }
-    }
+    protected override string? SkipReason => RedisSentinelAvailability.SkipReason;
 
-    public async Task DisposeAsync()
-    {
-        if (Cluster is not null)
-        {
-            await Cluster.DisposeAsync();
-        }
-    }
+    protected override Task<RedisSentinelCluster> StartAsync() => RedisSentinelCluster.StartAsync();
 }
 
 /// <summary>The test classes that share one <see cref="RedisSentinelFixture"/>.</summary>
