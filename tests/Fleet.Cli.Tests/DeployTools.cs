@@ -1,0 +1,111 @@
+using System.Diagnostics;
+
+namespace Fleet.Cli.Tests;
+
+/// <summary>
+/// The real tools that check a render: Debian's docker-compose (<c>config -q</c>, no daemon needed) and
+/// <c>systemd-analyze verify</c>. A check passes only when the tool exits 0 and prints nothing on
+/// standard error: systemd-analyze reports many unit mistakes (a bad Restart= value...) as warnings with exit 0.
+/// </summary>
+internal static class DeployTools
+{
+    public const string ComposeHint = "docker-compose is not installed: run ./eng/build.sh prereqs (or apt-get install docker-compose).";
+    public const string SystemdHint = "systemd-analyze is not installed: run ./eng/build.sh prereqs (or apt-get install systemd).";
+
+    public static string? Find(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Concat(["/usr/bin", "/usr/sbin", "/bin"])
+            .Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string workingDirectory, string tool, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Find(tool) ?? tool)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Runs <c>docker-compose config -q</c> in the render's directory (so its .env is read too).</summary>
+    public static async Task AssertComposeValidAsync(string directory)
+    {
+        var (exitCode, _, error) = await RunAsync(directory, "docker-compose", "-f", "compose.yaml", "config", "-q");
+        Assert.True(exitCode == 0 && error.Trim().Length == 0, $"docker-compose config -q refused {directory}/compose.yaml (exit {exitCode}): {error}");
+    }
+
+    /// <summary>Runs <c>systemd-analyze verify</c> on every unit of the render; any complaint fails.</summary>
+    public static async Task AssertUnitsValidAsync(string directory)
+    {
+        var units = Directory.GetFiles(directory, "*.service").Order(StringComparer.Ordinal).ToArray();
+        Assert.NotEmpty(units);
+        foreach (var unit in units)
+        {
+            var (exitCode, _, error) = await RunAsync(directory, "systemd-analyze", "verify", "--man=no", unit);
+            Assert.True(exitCode == 0 && error.Trim().Length == 0, $"systemd-analyze verify refused {Path.GetFileName(unit)} (exit {exitCode}): {error}");
+        }
+    }
+
+    /// <summary>Creates the executables the units start under <paramref name="installDirectory"/>, as installing the agents would.</summary>
+    public static void InstallStandIns(string directory, string installDirectory)
+    {
+        foreach (var unit in Directory.GetFiles(directory, "*.service"))
+        {
+            var exec = File.ReadAllLines(unit).Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal))["ExecStart=".Length..].Split(' ')[0];
+            if (exec.StartsWith(installDirectory, StringComparison.Ordinal) && !File.Exists(exec))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(exec)!);
+                File.WriteAllText(exec, "#!/bin/sh\nexit 0\n");
+                File.SetUnixFileMode(exec, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+    }
+}
+
+/// <summary>A fact that needs docker-compose; skipped, saying what to install, without it.</summary>
+internal sealed class RequiresDockerComposeFactAttribute : FactAttribute
+{
+    public RequiresDockerComposeFactAttribute()
+    {
+        if (DeployTools.Find("docker-compose") is null)
+        {
+            Skip = DeployTools.ComposeHint;
+        }
+    }
+}
+
+/// <summary>A fact that needs systemd-analyze; skipped, saying what to install, without it.</summary>
+internal sealed class RequiresSystemdAnalyzeFactAttribute : FactAttribute
+{
+    public RequiresSystemdAnalyzeFactAttribute()
+    {
+        if (DeployTools.Find("systemd-analyze") is null)
+        {
+            Skip = DeployTools.SystemdHint;
+        }
+    }
+}
+
+/// <summary>A fact that needs a Docker engine that can build and run images; skipped, saying why, without one.</summary>
+internal sealed class RequiresDockerEngineFactAttribute : FactAttribute
+{
+    public RequiresDockerEngineFactAttribute()
+    {
+        if (DeployTools.Find("docker") is null || !File.Exists("/var/run/docker.sock"))
+        {
+            Skip = "no Docker engine here (no docker CLI or /var/run/docker.sock; this machine has no image registry either, see PACKAGES.md): " +
+                   "building the agent image and starting the rendered compose file runs where an engine exists.";
+        }
+    }
+}
