@@ -91,7 +91,7 @@ public sealed class DeployCommandTests
         Assert.Contains("  bridge-primary:", mainpc, StringComparison.Ordinal);
         Assert.Contains("  bridge-backup:", pc2, StringComparison.Ordinal);
         Assert.Contains("\"127.0.0.1:7200:7200\"", mainpc, StringComparison.Ordinal);
-        Assert.Contains("http://127.0.0.1:8200/alive", mainpc, StringComparison.Ordinal);
+        Assert.Contains("\"exec 3<>/dev/tcp/127.0.0.1/8200 && printf 'GET /alive HTTP/1.0", mainpc, StringComparison.Ordinal);
         Assert.Contains("capabilities: [gpu]", mainpc, StringComparison.Ordinal);
         Assert.Contains("limits: { memory: 8192M }", mainpc, StringComparison.Ordinal);
         Assert.Contains("file: \"/etc/fleet/secrets/service_registry_api_key\"", mainpc, StringComparison.Ordinal);

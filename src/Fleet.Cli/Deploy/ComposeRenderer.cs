@@ -66,7 +66,7 @@ internal static class ComposeRenderer
             if (HasHealthCheck(service))
             {
                 var test = service.HealthPort is { } health
-                    ? ["CMD", "curl", "-fsS", "--max-time", "5", $"http://127.0.0.1:{Invariant(health)}/alive"]
+                    ? ["CMD", "bash", "-c", AliveProbe(health)]
                     : (IReadOnlyList<string>)["CMD", .. service.HealthCommand];
                 yaml.AppendLine("    healthcheck:");
                 yaml.Append("      test: ").AppendLine(List(test));
@@ -152,6 +152,10 @@ internal static class ComposeRenderer
 
         return yaml.ToString();
     }
+
+    /// <summary>GET /alive without curl, which runtime images lack: bash's /dev/tcp, as the template's Dockerfile does.</summary>
+    private static string AliveProbe(int port) =>
+        $"exec 3<>/dev/tcp/127.0.0.1/{Invariant(port)} && printf 'GET /alive HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '";
 
     private static bool HasHealthCheck(DeployService service) => service.HealthPort is not null || service.HealthCommand.Count > 0;
 
