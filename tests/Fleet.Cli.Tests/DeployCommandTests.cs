@@ -224,6 +224,21 @@ public sealed class DeployCommandTests
     }
 
     [Fact]
+    public async Task Render_ComposeThenSystemd_LeavesNoFileOfTheOldRenderBesideTheNew()
+    {
+        using var temp = new TempDirectory();
+        var user = temp.WriteFile(Path.Combine("out", "notes.txt"), "mine");
+        await CliRunner.RunAsync("deploy", "render", TwoMachine, "--ignore-environment", "--machine", "mainpc", "--out", temp.Combine("out"));
+        var systemd = await CliRunner.RunAsync("deploy", "render", TwoMachine, "--ignore-environment", "--machine", "mainpc", "--format", "systemd", "--out", temp.Combine("out"));
+
+        Assert.Equal(ExitCodes.Success, systemd.ExitCode);
+        Assert.False(File.Exists(temp.Combine("out", "compose.yaml")));
+        Assert.True(File.Exists(temp.Combine("out", "previous", "compose.yaml")));
+        Assert.True(File.Exists(temp.Combine("out", "fleet-service-registry.service")));
+        Assert.Equal("mine", File.ReadAllText(user));
+    }
+
+    [Fact]
     public async Task Diff_PortsChangedAddedRemoved_PrintsEachServiceAndExitsOne()
     {
         using var temp = new TempDirectory();

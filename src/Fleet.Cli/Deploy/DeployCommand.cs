@@ -186,10 +186,19 @@ internal static class DeployCommand
             File.Copy(file, Path.Combine(previous, Path.GetFileName(file)));
         }
 
-        // Units of services the new render drops must not stay beside it.
-        foreach (var unit in Directory.EnumerateFiles(directory, "fleet-*.service"))
+        // What the old render wrote must not stay beside the new one (units of dropped services, the
+        // compose.yaml of a render that is now systemd); files the render did not write are left alone.
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, MachineFiles.ManifestName)));
+        if (manifest.RootElement.TryGetProperty("files", out var files))
         {
-            File.Delete(unit);
+            foreach (var name in files.EnumerateArray().Select(f => f.GetString()).OfType<string>())
+            {
+                var path = Path.Combine(directory, Path.GetFileName(name));
+                if (File.Exists(path))
+                {
+                    File.Delete(path);
+                }
+            }
         }
     }
 }
