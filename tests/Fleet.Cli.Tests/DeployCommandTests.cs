@@ -29,6 +29,14 @@ public sealed class DeployCommandTests
             "--format", format, "--install-dir", temp.Combine("opt"), "--out", outDirectory]);
     }
 
+    /// <summary>Renders the two-machine fixture for <paramref name="machine"/> into TEMP/MACHINE and returns that directory.</summary>
+    private static async Task<string> RenderTwoMachineAsync(TempDirectory temp, string machine)
+    {
+        var result = await CliRunner.RunAsync("deploy", "render", TwoMachine, "--ignore-environment", "--machine", machine, "--out", temp.Combine(machine));
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        return temp.Combine(machine);
+    }
+
     [RequiresDockerComposeFact]
     public async Task Render_LegacyFixturesBothMachinesWithPortOffset_ComposeFilesPassDockerCompose()
     {
@@ -77,9 +85,7 @@ public sealed class DeployCommandTests
         using var temp = new TempDirectory();
         foreach (var machine in new[] { "mainpc", "pc2" })
         {
-            var result = await CliRunner.RunAsync("deploy", "render", TwoMachine, "--ignore-environment", "--machine", machine, "--out", temp.Combine(machine));
-            Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
-            await DeployTools.AssertComposeValidAsync(temp.Combine(machine));
+            await DeployTools.AssertComposeValidAsync(await RenderTwoMachineAsync(temp, machine));
         }
 
         var mainpc = File.ReadAllText(temp.Combine("mainpc", "compose.yaml"));
@@ -171,6 +177,80 @@ public sealed class DeployCommandTests
         var failure = await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => DeployTools.AssertComposeValidAsync(temp.Path));
 
         Assert.Contains("service_ready", failure.Message, StringComparison.Ordinal);
+    }
+
+    [RequiresNatsServerFact]
+    public async Task Render_TwoMachineNats_ConfigHasAuthorizationAndTlsWithoutSecretsAndNatsServerAcceptsIt()
+    {
+        using var temp = new TempDirectory();
+        var mainpc = await RenderTwoMachineAsync(temp, "mainpc");
+        var configuration = File.ReadAllText(Path.Combine(mainpc, "nats-4222.conf"));
+        var compose = File.ReadAllText(Path.Combine(mainpc, "compose.yaml"));
+
+        Assert.Contains("include \"../../run/secrets/nats-password.conf\"", configuration, StringComparison.Ordinal);
+        Assert.Contains("user: \"fleet\"", configuration, StringComparison.Ordinal);
+        Assert.Contains("cert_file: \"/run/secrets/fleet-coordination.crt\"", configuration, StringComparison.Ordinal);
+        Assert.Contains("verify: true", configuration, StringComparison.Ordinal);
+        Assert.Contains("routes: [\"nats://127.0.0.1:6223\", \"nats://127.0.0.2:6222\"]", configuration, StringComparison.Ordinal);
+        Assert.DoesNotContain("password:", configuration + compose, StringComparison.Ordinal);
+        Assert.Contains("command: [\"nats-server\", \"-c\", \"/etc/fleet/nats.conf\"]", compose, StringComparison.Ordinal);
+        Assert.Contains("file: \"/etc/fleet/secrets/nats-password.conf\"", compose, StringComparison.Ordinal);
+        Assert.Contains("file: \"/etc/fleet/secrets/fleet-coordination.key\"", compose, StringComparison.Ordinal);
+
+        var root = temp.Combine("root");
+        await DeployTools.WriteCoordinationSecretsAsync(Path.Combine(root, "run", "secrets"), "nats-password.conf");
+        var (exitCode, output) = await DeployTools.TestNatsConfigAsync(configuration, root);
+        Assert.True(exitCode == 0, $"nats-server -t refused the rendered nats-4222.conf (exit {exitCode}): {output}\n{configuration}");
+    }
+
+    [RequiresNatsServerFact]
+    public async Task TestNatsConfig_BrokenConfigOrMissingSecret_NatsServerRejectsIt()
+    {
+        using var temp = new TempDirectory();
+        var configuration = File.ReadAllText(Path.Combine(await RenderTwoMachineAsync(temp, "pc2"), "nats-4222.conf"));
+        var root = temp.Combine("root");
+        await DeployTools.WriteCoordinationSecretsAsync(Path.Combine(root, "run", "secrets"), "nats-password.conf");
+        Assert.Equal(0, (await DeployTools.TestNatsConfigAsync(configuration, root)).ExitCode);
+
+        var broken = await DeployTools.TestNatsConfigAsync(configuration.Replace("authorization {", "authorization {{", StringComparison.Ordinal), root);
+        File.Delete(Path.Combine(root, "run", "secrets", "nats-password.conf"));
+        var missing = await DeployTools.TestNatsConfigAsync(configuration, root);
+
+        Assert.NotEqual(0, broken.ExitCode);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("nats-password.conf", missing.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("insecure-nats.yaml", "insecure-nats.yaml:7:16", "lacks Tls: true and PasswordSecret: nats-password")]
+    [InlineData("insecure-redis.yaml", "insecure-redis.yaml:8:18", "Redis replication and Sentinel")]
+    public async Task Render_CoordinationAcrossMachinesInsecure_RefusesWithFileLineAndFixWritingNothing(string file, string location, string problem)
+    {
+        using var temp = new TempDirectory();
+        var output = temp.Combine("render");
+
+        var result = await CliRunner.RunAsync("deploy", "render", Deploy("refusals", file), "--ignore-environment", "--machine", "mainpc", "--out", output);
+
+        Assert.Equal(ExitCodes.Problems, result.ExitCode);
+        Assert.Contains(location, result.Error, StringComparison.Ordinal);
+        Assert.Contains(problem, result.Error, StringComparison.Ordinal);
+        Assert.Contains("plain text", result.Error, StringComparison.Ordinal);
+        Assert.Contains("or pass --insecure-coordination", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public async Task Render_InsecureCoordinationOptOut_RendersAndWarnsInTheReadme()
+    {
+        using var temp = new TempDirectory();
+
+        var result = await CliRunner.RunAsync("deploy", "render", Deploy("refusals", "insecure-nats.yaml"), "--ignore-environment", "--machine", "mainpc",
+            "--insecure-coordination", "--out", temp.Combine("render"));
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        Assert.Contains("**Warning: rendered with `--insecure-coordination`", File.ReadAllText(temp.Combine("render", "README.md")), StringComparison.Ordinal);
+        Assert.DoesNotContain("tls {", File.ReadAllText(temp.Combine("render", "nats-4222.conf")), StringComparison.Ordinal);
     }
 
     [Theory]

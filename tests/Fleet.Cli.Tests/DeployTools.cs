@@ -57,6 +57,39 @@ internal static class DeployTools
         }
     }
 
+    /// <summary>
+    /// Runs <c>nats-server -c FILE -t</c> (test the configuration and exit) on a rendered nats.conf, laid out as the
+    /// container sees it under <paramref name="root"/>: the configuration at etc/fleet/nats.conf (its include of the
+    /// password is relative), the secrets in run/secrets (absolute TLS paths moved under the root).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> TestNatsConfigAsync(string configuration, string root)
+    {
+        var path = Path.Combine(root, "etc", "fleet", "nats.conf");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, configuration.Replace("\"/run/secrets/", $"\"{root}/run/secrets/", StringComparison.Ordinal)
+            .Replace("store_dir: \"/data\"", $"store_dir: \"{root}/data\"", StringComparison.Ordinal));
+        var (exitCode, output, error) = await RunAsync(root, "nats-server", "-c", path, "-t");
+        return (exitCode, output + error);
+    }
+
+    /// <summary>Writes the secret files an operator provides to coordination servers: a throwaway CA, a server certificate for 127.0.0.1 signed by it, and a password include.</summary>
+    public static async Task WriteCoordinationSecretsAsync(string directory, string passwordInclude)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, passwordInclude), "password: \"test-only-password\"\n");
+        File.WriteAllText(Path.Combine(directory, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
+        foreach (var arguments in new[]
+        {
+            new[] { "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=fleet-test-ca", "-keyout", "ca.key", "-out", "fleet-ca.crt" },
+            ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=fleet-coordination", "-keyout", "fleet-coordination.key", "-out", "server.csr"],
+            ["x509", "-req", "-days", "1", "-in", "server.csr", "-CA", "fleet-ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-extfile", "san.ext", "-out", "fleet-coordination.crt"],
+        })
+        {
+            var (exitCode, _, error) = await RunAsync(directory, "openssl", arguments);
+            Assert.True(exitCode == 0, $"openssl {string.Join(' ', arguments)} failed (exit {exitCode}): {error}");
+        }
+    }
+
     /// <summary>Creates the executables the units start under <paramref name="installDirectory"/>, as installing the agents would.</summary>
     public static void InstallStandIns(string directory, string installDirectory)
     {
@@ -93,6 +126,18 @@ internal sealed class RequiresSystemdAnalyzeFactAttribute : FactAttribute
         if (DeployTools.Find("systemd-analyze") is null)
         {
             Skip = DeployTools.SystemdHint;
+        }
+    }
+}
+
+/// <summary>A fact that needs nats-server and openssl; skipped, saying what to install, without them.</summary>
+internal sealed class RequiresNatsServerFactAttribute : FactAttribute
+{
+    public RequiresNatsServerFactAttribute()
+    {
+        if (DeployTools.Find("nats-server") is null || DeployTools.Find("openssl") is null)
+        {
+            Skip = "nats-server or openssl is not installed: run ./eng/build.sh prereqs (or apt-get install nats-server openssl).";
         }
     }
 }

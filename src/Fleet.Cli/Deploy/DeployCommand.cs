@@ -36,11 +36,15 @@ internal static class DeployCommand
 
         public Option<string> InstallDirectory { get; } = new("--install-dir") { Description = "systemd: where agents are installed (DIR/AGENT/AGENT, DIR/app/SCRIPT, DIR/fleet/fleet).", DefaultValueFactory = _ => "/opt/fleet" };
 
+        public Option<string> SecretsDirectory { get; } = new("--secrets-dir") { Description = "Where the machine keeps the secret files coordination servers read (TLS certificate, key, CA, password includes).", DefaultValueFactory = _ => "/etc/fleet/secrets" };
+
+        public Option<bool> InsecureCoordination { get; } = new(DeployPlanner.InsecureOption) { Description = "Render coordination servers that span machines without TLS or a password (plain text across the network; the machine README warns)." };
+
         public void AddTo(Command command)
         {
             Config.AddTo(command);
             Format.AcceptOnlyFromAmong("compose", "systemd");
-            foreach (var option in new Option[] { Machine, Out, Format, Address, DefaultImage, ToolImage, InstallDirectory })
+            foreach (var option in new Option[] { Machine, Out, Format, Address, DefaultImage, ToolImage, InstallDirectory, SecretsDirectory, InsecureCoordination })
             {
                 command.Options.Add(option);
             }
@@ -60,6 +64,9 @@ internal static class DeployCommand
                 ToolImage = parse.GetValue(ToolImage)!,
                 InstallDirectory = parse.GetValue(InstallDirectory)!,
                 Environment = loadOptions.Environment,
+                Format = parse.GetValue(Format)!,
+                SecretsDirectory = parse.GetValue(SecretsDirectory)!,
+                InsecureCoordination = parse.GetValue(InsecureCoordination),
             });
             var format = parse.GetValue(Format)!;
             var files = new Dictionary<string, string>(StringComparer.Ordinal);

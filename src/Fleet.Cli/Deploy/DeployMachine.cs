@@ -13,6 +13,9 @@ internal sealed record DeployMachine
     /// <summary>Gets every variable the topology files use, with its value, by name.</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Variables { get; init; }
 
+    /// <summary>Gets a value indicating whether the render was told to place coordination servers across machines insecurely.</summary>
+    public bool InsecureCoordination { get; init; }
+
     /// <summary>Gets the topology files the render comes from.</summary>
     public required IReadOnlyList<string> Sources { get; init; }
 }

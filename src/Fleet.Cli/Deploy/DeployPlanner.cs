@@ -44,6 +44,7 @@ internal static partial class DeployPlanner
         }
 
         var variables = UsedVariables(result, options.Environment, refusals);
+        CheckCoordinationSecurity(topology, options, refusals);
         if (refusals.Count > 0)
         {
             throw Refused(machine.Name, refusals);
@@ -69,6 +70,7 @@ internal static partial class DeployPlanner
             Address = address!,
             Services = StartOrder(services),
             Variables = variables,
+            InsecureCoordination = options.InsecureCoordination,
             Sources = result.Files.Where(f => f.Role != "env").Select(f => f.Path).ToList(),
         };
     }
@@ -276,19 +278,24 @@ internal static partial class DeployPlanner
         var natsServers = Endpoints(Text(Child(nats, "Servers")), 4222);
         foreach (var (host, port) in natsServers.Where(s => IsHere(s.Host, address)))
         {
+            var id = $"nats-{port}";
+            var security = NatsSecurity(nats, options, id);
             var cluster = port + NatsClusterPortOffset;
-            var monitor = Invariant(port + NatsMonitorPortOffset);
-            var routes = string.Join(',', natsServers.Where(s => !(IsHere(s.Host, host) && s.Port == port))
-                .Select(s => $"nats://{s.Host}:{Invariant(s.Port + NatsClusterPortOffset)}"));
-            List<string> arguments = ["-js", "-p", Invariant(port), "-sd", "/data", "-n", $"nats-{host}-{port}", "-m", monitor];
-            if (routes.Length > 0)
+            var routes = natsServers.Where(s => !(IsHere(s.Host, host) && s.Port == port))
+                .Select(s => $"nats://{s.Host}:{Invariant(s.Port + NatsClusterPortOffset)}").ToList();
+            var file = $"{id}.conf";
+            var service = Coordinator(id, "nats:2.9-alpine", "nats-server", "/usr/sbin/nats-server", ["-c", NatsConfigMount],
+                routes.Count > 0 ? [new DeployPort(port, "client"), new DeployPort(cluster, "cluster")] : [new DeployPort(port, "client")],
+                ["wget", "-q", "--spider", $"http://127.0.0.1:{Invariant(port + NatsMonitorPortOffset)}/healthz"]);
+            var listenHost = options.Format == "systemd" ? address : "0.0.0.0";
+            var configuration = NatsConfiguration(options, service, $"nats-{host}-{port}", listenHost, port, routes, security);
+            yield return service with
             {
-                arguments.AddRange(["--cluster_name", "fleet", "--cluster", $"nats://0.0.0.0:{Invariant(cluster)}", "--routes", routes]);
-            }
-
-            yield return Coordinator($"nats-{port}", "nats:2.9-alpine", "nats-server", "/usr/sbin/nats-server", arguments,
-                routes.Length > 0 ? [new DeployPort(port, "client"), new DeployPort(cluster, "cluster")] : [new DeployPort(port, "client")],
-                ["wget", "-q", "--spider", $"http://127.0.0.1:{monitor}/healthz"]);
+                Volumes = [$"./{file}:{NatsConfigMount}:ro", $"{id}-data:/data"],
+                SystemdArguments = ["-c", Path.Combine(options.InstallDirectory, file)],
+                ConfigFiles = [new(file, configuration)],
+                Secrets = security.Secrets,
+            };
         }
     }
 

@@ -34,6 +34,13 @@ internal static class MachineFiles
         text.Append("Rendered by `fleet deploy render --format ").Append(format).Append("` from ")
             .Append(string.Join(", ", machine.Sources.Select(s => $"`{s}`"))).AppendLine(". Do not edit these files: change the topology and render again.");
         text.AppendLine();
+        if (machine.InsecureCoordination)
+        {
+            text.Append("**Warning: rendered with `").Append(DeployPlanner.InsecureOption)
+                .AppendLine("`: coordination servers on several machines may talk without TLS or a password, in plain text across the network. Configure `Tls` and `PasswordSecret` (docs/deploy.md#security) and render again.**");
+            text.AppendLine();
+        }
+
         text.AppendLine("## What runs here");
         text.AppendLine();
         text.AppendLine("| # | service | kind | runs | ports (on " + machine.Address + ") | waits for | uses on other machines |");

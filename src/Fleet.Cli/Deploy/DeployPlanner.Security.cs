@@ -1,0 +1,148 @@
+using System.Text;
+using Fleet.Sdk.Config;
+
+namespace Fleet.Cli.Deploy;
+
+/// <summary>Coordination servers secure by default: authorization from secret files, TLS, and refusals across machines.</summary>
+internal static partial class DeployPlanner
+{
+    /// <summary>Where compose mounts a NATS server's rendered configuration.</summary>
+    private const string NatsConfigMount = "/etc/fleet/nats.conf";
+
+    /// <summary>The opt-out a user must type to render coordination servers across machines without TLS or a password.</summary>
+    public const string InsecureOption = "--insecure-coordination";
+
+    /// <summary>
+    /// Refuses coordination servers on several machines whose traffic would cross the network in plain text or
+    /// without authentication, unless <see cref="DeployPlanOptions.InsecureCoordination"/> says so.
+    /// </summary>
+    private static void CheckCoordinationSecurity(FleetTopology topology, DeployPlanOptions options, List<FleetDiagnostic> refusals)
+    {
+        if (options.InsecureCoordination)
+        {
+            return;
+        }
+
+        var coordination = Child(topology.Settings, "Coordination");
+        var nats = Child(coordination, "Nats");
+        var natsHosts = Endpoints(Text(Child(nats, "Servers")), 4222).Select(s => s.Host).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+        if (natsHosts > 1)
+        {
+            var missing = new List<string>();
+            if (!IsTrue(Child(nats, "Tls")))
+            {
+                missing.Add("Tls: true");
+            }
+
+            if (Text(Child(nats, "PasswordSecret")) is null)
+            {
+                missing.Add("PasswordSecret: nats-password");
+            }
+
+            if (missing.Count > 0)
+            {
+                refusals.Add(Refusal(Child(nats, "Servers")!.Location,
+                    $"the NATS servers span {natsHosts} machines, but settings.Coordination.Nats lacks {string.Join(" and ", missing)}: clients and cluster routes would cross the network in plain text or unauthenticated",
+                    $"set settings.Coordination.Nats.{string.Join(" and .", missing)} (the operator provides the secret files, see docs/deploy.md#security), or pass {InsecureOption} to render them insecurely on purpose."));
+            }
+        }
+
+        var redis = Child(coordination, "Redis");
+        var redisHosts = Endpoints(Text(Child(redis, "ConnectionString")), 6379).Concat(Endpoints(Text(Child(redis, "Sentinels")), 26379))
+            .Select(s => s.Host).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+        if (redisHosts > 1)
+        {
+            var where = Child(redis, "Sentinels") ?? Child(redis, "ConnectionString");
+            refusals.Add(Refusal(where!.Location,
+                $"the Redis servers and sentinels span {redisHosts} machines; fleet deploy render does not yet render Redis replication and Sentinel with TLS and authentication, so they would cross the network in plain text",
+                $"use the NATS engine (settings.Coordination.Nats with Tls and PasswordSecret), run Redis outside the render, or pass {InsecureOption} to render them insecurely on purpose."));
+        }
+    }
+
+    private static CoordinationSecurity NatsSecurity(FleetValue? nats, DeployPlanOptions options, string id)
+    {
+        var directory = options.Format == "systemd" ? $"/run/credentials/fleet-{id}.service" : "/run/secrets";
+        var secrets = new List<DeploySecret>();
+        var password = Text(Child(nats, "PasswordSecret")) is { } name ? $"{name}.conf" : null;
+        if (password is not null)
+        {
+            secrets.Add(new DeploySecret(password, $"{options.SecretsDirectory}/{password}"));
+        }
+
+        var tls = IsTrue(Child(nats, "Tls"));
+        if (tls)
+        {
+            secrets.AddRange(new[] { CoordinationSecurity.Certificate, CoordinationSecurity.Key, CoordinationSecurity.CertificateAuthority }
+                .Select(s => new DeploySecret(s, $"{options.SecretsDirectory}/{s}")));
+        }
+
+        return new CoordinationSecurity(password, Text(Child(nats, "User")), tls, directory, secrets);
+    }
+
+    /// <summary>
+    /// A nats-server configuration: no secret in it; the password comes from an <c>include</c> of a secret file
+    /// (nats-server resolves includes relative to the configuration's directory), TLS files from secrets.
+    /// </summary>
+    private static string NatsConfiguration(DeployPlanOptions options, DeployService service, string serverName, string listenHost, int port,
+        IReadOnlyList<string> routes, CoordinationSecurity security)
+    {
+        var configDirectory = options.Format == "systemd" ? options.InstallDirectory : Path.GetDirectoryName(NatsConfigMount)!;
+        var text = new StringBuilder();
+        text.Append("# Rendered by `fleet deploy render` for ").Append(service.Id).AppendLine(". Do not edit: render again.");
+        text.AppendLine("# Secrets are never in this file: the password comes from an include of a secret file, TLS files from secrets.");
+        text.Append("server_name: ").AppendLine(Quoted(serverName));
+        text.Append("listen: ").AppendLine(Quoted($"{listenHost}:{Invariant(port)}"));
+        text.Append("http: ").AppendLine(Quoted($"127.0.0.1:{Invariant(port + NatsMonitorPortOffset)}"));
+        text.Append("jetstream { store_dir: ").Append(Quoted(options.Format == "systemd" ? $"/var/lib/fleet-{service.Id}" : "/data")).AppendLine(" }");
+        if (security.PasswordInclude is { } include)
+        {
+            text.AppendLine("authorization {");
+            if (security.User is { } user)
+            {
+                text.Append("  user: ").AppendLine(Quoted(user));
+            }
+
+            text.Append("  include ").AppendLine(Quoted(Path.GetRelativePath(configDirectory, security.PathOf(include))));
+            text.AppendLine("}");
+        }
+
+        if (security.Tls)
+        {
+            text.AppendLine("tls {");
+            AppendTls(text, security, "  ");
+            text.AppendLine("}");
+        }
+
+        if (routes.Count > 0)
+        {
+            text.AppendLine("cluster {");
+            text.AppendLine("  name: \"fleet\"");
+            text.Append("  listen: ").AppendLine(Quoted($"{listenHost}:{Invariant(port + NatsClusterPortOffset)}"));
+            if (security.Tls)
+            {
+                // Routes authenticate each other by certificate: both sides must present one the fleet CA signed.
+                text.AppendLine("  tls {");
+                AppendTls(text, security, "    ");
+                text.AppendLine("    verify: true");
+                text.AppendLine("  }");
+            }
+
+            text.Append("  routes: [").Append(string.Join(", ", routes.Select(Quoted))).AppendLine("]");
+            text.AppendLine("}");
+        }
+
+        return text.ToString();
+    }
+
+    private static void AppendTls(StringBuilder text, CoordinationSecurity security, string indent)
+    {
+        text.Append(indent).Append("cert_file: ").AppendLine(Quoted(security.PathOf(CoordinationSecurity.Certificate)));
+        text.Append(indent).Append("key_file: ").AppendLine(Quoted(security.PathOf(CoordinationSecurity.Key)));
+        text.Append(indent).Append("ca_file: ").AppendLine(Quoted(security.PathOf(CoordinationSecurity.CertificateAuthority)));
+        text.Append(indent).AppendLine("timeout: 2");
+    }
+
+    private static string Quoted(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static bool IsTrue(FleetValue? value) => string.Equals(Text(value), "true", StringComparison.OrdinalIgnoreCase);
+}
