@@ -30,9 +30,12 @@ public sealed class DeployCommandTests
     }
 
     /// <summary>Renders the two-machine fixture for <paramref name="machine"/> into TEMP/MACHINE and returns that directory.</summary>
-    private static async Task<string> RenderTwoMachineAsync(TempDirectory temp, string machine)
+    private static Task<string> RenderTwoMachineAsync(TempDirectory temp, string machine) => RenderAsync(temp, TwoMachine, machine);
+
+    /// <summary>Renders a fixture (compose) for <paramref name="machine"/> into TEMP/MACHINE, expecting success, and returns that directory.</summary>
+    private static async Task<string> RenderAsync(TempDirectory temp, string fixture, string machine)
     {
-        var result = await CliRunner.RunAsync("deploy", "render", TwoMachine, "--ignore-environment", "--machine", machine, "--out", temp.Combine(machine));
+        var result = await CliRunner.RunAsync("deploy", "render", fixture, "--ignore-environment", "--machine", machine, "--out", temp.Combine(machine));
         Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
         return temp.Combine(machine);
     }
@@ -203,6 +206,33 @@ public sealed class DeployCommandTests
         Assert.True(exitCode == 0, $"nats-server -t refused the rendered nats-4222.conf (exit {exitCode}): {output}\n{configuration}");
     }
 
+    [RequiresRedisServerFact]
+    public async Task Render_RedisSentinelAcrossMachines_ConfigsKeepPasswordsOutAndRealServersRequireAuth()
+    {
+        using var temp = new TempDirectory();
+        var pc2 = await RenderAsync(temp, Deploy("redis-sentinel"), "pc2");
+        await DeployTools.AssertComposeValidAsync(pc2);
+        var (redis, sentinel) = (File.ReadAllText(Path.Combine(pc2, "redis-6379.conf")), File.ReadAllText(Path.Combine(pc2, "sentinel-26379.conf")));
+        var everything = string.Concat(Directory.GetFiles(pc2).Select(File.ReadAllText));
+        Assert.Equal(["include /run/secrets/redis-password.conf", "replicaof 127.0.0.1 6379", "tls-replication yes"],
+            redis.Split('\n').Where(l => l.StartsWith("include", StringComparison.Ordinal) || l.StartsWith("replicaof", StringComparison.Ordinal) || l.StartsWith("tls-replication", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Contains("include /run/secrets/redis-password-sentinel.conf", sentinel, StringComparison.Ordinal);
+        Assert.DoesNotContain("requirepass", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("auth-pass", everything, StringComparison.Ordinal);
+
+        var root = temp.Combine("root");
+        var secrets = Path.Combine(root, "run", "secrets");
+        await DeployTools.WriteCoordinationSecretsAsync(secrets, "redis-password.conf");
+        File.WriteAllText(Path.Combine(secrets, "redis-password.conf"), "requirepass test-only-password\nmasterauth test-only-password\n");
+        File.WriteAllText(Path.Combine(secrets, "redis-password-sentinel.conf"), "requirepass test-only-password\nsentinel auth-pass fleet test-only-password\n");
+        var redisPort = Tcp.FreePort();
+        var serverReply = await DeployTools.PingUnauthenticatedAsync(redis.Replace("replicaof 127.0.0.1 6379", "replicaof 127.0.0.1 " + Tcp.FreePort(), StringComparison.Ordinal), root, sentinel: false, 6379, redisPort);
+        var sentinelReply = await DeployTools.PingUnauthenticatedAsync(sentinel.Replace("127.0.0.1 6379", "127.0.0.1 " + redisPort, StringComparison.Ordinal), root, sentinel: true, 26379, Tcp.FreePort());
+
+        Assert.Contains("NOAUTH", serverReply, StringComparison.Ordinal);
+        Assert.Contains("NOAUTH", sentinelReply, StringComparison.Ordinal);
+    }
+
     [RequiresNatsServerFact]
     public async Task TestNatsConfig_BrokenConfigOrMissingSecret_NatsServerRejectsIt()
     {
@@ -223,7 +253,7 @@ public sealed class DeployCommandTests
 
     [Theory]
     [InlineData("insecure-nats.yaml", "insecure-nats.yaml:7:16", "lacks Tls: true and PasswordSecret: nats-password")]
-    [InlineData("insecure-redis.yaml", "insecure-redis.yaml:8:18", "Redis replication and Sentinel")]
+    [InlineData("insecure-redis.yaml", "insecure-redis.yaml:8:18", "lacks PasswordSecret: redis-password")]
     public async Task Render_CoordinationAcrossMachinesInsecure_RefusesWithFileLineAndFixWritingNothing(string file, string location, string problem)
     {
         using var temp = new TempDirectory();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fleet.Sdk.Tests;
 
 namespace Fleet.Cli.Tests;
 
@@ -90,6 +91,54 @@ internal static class DeployTools
         }
     }
 
+    /// <summary>
+    /// Starts the real redis-server (or redis-sentinel with <paramref name="sentinel"/>) with a rendered configuration,
+    /// its TLS port moved to a free one and its secret paths under <paramref name="root"/>, and returns what an
+    /// unauthenticated PING over TLS gets once it answers.
+    /// </summary>
+    public static async Task<string> PingUnauthenticatedAsync(string configuration, string root, bool sentinel, int renderedPort, int port)
+    {
+        var secrets = Path.Combine(root, "run", "secrets");
+        var data = Directory.CreateDirectory(Path.Combine(root, sentinel ? "sentinel-data" : "data")).FullName;
+        var path = Path.Combine(root, sentinel ? "sentinel.conf" : "redis.conf");
+        File.WriteAllText(path, configuration.Replace(" /run/secrets/", $" {secrets}/", StringComparison.Ordinal)
+            .Replace("bind 0.0.0.0", "bind 127.0.0.1", StringComparison.Ordinal)
+            .Replace($"tls-port {renderedPort}\n", $"tls-port {port}\n", StringComparison.Ordinal)
+            .Replace("dir /data", $"dir {data}", StringComparison.Ordinal));
+        var start = new ProcessStartInfo(Find("redis-server") ?? "redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data };
+        start.ArgumentList.Add(path);
+        if (sentinel)
+        {
+            start.ArgumentList.Add("--sentinel");
+        }
+
+        using var server = Process.Start(start)!;
+        var log = server.StandardOutput.ReadToEndAsync();
+        try
+        {
+            var reply = string.Empty;
+            var answered = await Poll.UntilAsync(async () =>
+            {
+                var (_, output, error) = await RunAsync(root, "redis-cli", "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tls",
+                    "--cacert", Path.Combine(secrets, "fleet-ca.crt"), "--cert", Path.Combine(secrets, "fleet-coordination.crt"), "--key", Path.Combine(secrets, "fleet-coordination.key"), "ping");
+                reply = (output + error).Trim();
+                return server.HasExited || reply.Contains("NOAUTH", StringComparison.Ordinal) || reply.Contains("PONG", StringComparison.Ordinal);
+            }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+            Assert.True(answered && !server.HasExited, $"redis-server {path} did not answer (exited: {server.HasExited}); last reply: {reply}");
+            return reply;
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+
+            await server.WaitForExitAsync();
+            _ = await log;
+        }
+    }
+
     /// <summary>Creates the executables the units start under <paramref name="installDirectory"/>, as installing the agents would.</summary>
     public static void InstallStandIns(string directory, string installDirectory)
     {
@@ -138,6 +187,18 @@ internal sealed class RequiresNatsServerFactAttribute : FactAttribute
         if (DeployTools.Find("nats-server") is null || DeployTools.Find("openssl") is null)
         {
             Skip = "nats-server or openssl is not installed: run ./eng/build.sh prereqs (or apt-get install nats-server openssl).";
+        }
+    }
+}
+
+/// <summary>A fact that needs redis-server, redis-cli, openssl and docker-compose; skipped, saying what to install, without them.</summary>
+internal sealed class RequiresRedisServerFactAttribute : FactAttribute
+{
+    public RequiresRedisServerFactAttribute()
+    {
+        if (new[] { "redis-server", "redis-cli", "openssl", "docker-compose" }.Any(t => DeployTools.Find(t) is null))
+        {
+            Skip = "redis-server, redis-cli, openssl or docker-compose is not installed: run ./eng/build.sh prereqs (or apt-get install redis-server openssl docker-compose).";
         }
     }
 }

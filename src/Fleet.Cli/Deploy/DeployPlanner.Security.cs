@@ -25,58 +25,56 @@ internal static partial class DeployPlanner
 
         var coordination = Child(topology.Settings, "Coordination");
         var nats = Child(coordination, "Nats");
-        var natsHosts = Endpoints(Text(Child(nats, "Servers")), 4222).Select(s => s.Host).Distinct(StringComparer.OrdinalIgnoreCase).Count();
-        if (natsHosts > 1)
+        CheckAcrossMachines(nats, "Nats", "nats-password", "the NATS servers", "clients and cluster routes",
+            Endpoints(Text(Child(nats, "Servers")), 4222), Child(nats, "Servers"), refusals);
+        var redis = Child(coordination, "Redis");
+        CheckAcrossMachines(redis, "Redis", "redis-password", "the Redis servers and sentinels", "clients, replication and sentinels",
+            [.. Endpoints(Text(Child(redis, "ConnectionString")), 6379), .. Endpoints(Text(Child(redis, "Sentinels")), 26379)],
+            Child(redis, "Sentinels") ?? Child(redis, "ConnectionString"), refusals);
+    }
+
+    private static void CheckAcrossMachines(FleetValue? engine, string key, string password, string servers, string traffic,
+        List<(string Host, int Port)> endpoints, FleetValue? where, List<FleetDiagnostic> refusals)
+    {
+        var machines = endpoints.Select(s => s.Host).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+        var missing = new List<string>();
+        if (!IsTrue(Child(engine, "Tls")))
         {
-            var missing = new List<string>();
-            if (!IsTrue(Child(nats, "Tls")))
-            {
-                missing.Add("Tls: true");
-            }
-
-            if (Text(Child(nats, "PasswordSecret")) is null)
-            {
-                missing.Add("PasswordSecret: nats-password");
-            }
-
-            if (missing.Count > 0)
-            {
-                refusals.Add(Refusal(Child(nats, "Servers")!.Location,
-                    $"the NATS servers span {natsHosts} machines, but settings.Coordination.Nats lacks {string.Join(" and ", missing)}: clients and cluster routes would cross the network in plain text or unauthenticated",
-                    $"set settings.Coordination.Nats.{string.Join(" and .", missing)} (the operator provides the secret files, see docs/deploy.md#security), or pass {InsecureOption} to render them insecurely on purpose."));
-            }
+            missing.Add("Tls: true");
         }
 
-        var redis = Child(coordination, "Redis");
-        var redisHosts = Endpoints(Text(Child(redis, "ConnectionString")), 6379).Concat(Endpoints(Text(Child(redis, "Sentinels")), 26379))
-            .Select(s => s.Host).Distinct(StringComparer.OrdinalIgnoreCase).Count();
-        if (redisHosts > 1)
+        if (Text(Child(engine, "PasswordSecret")) is null)
         {
-            var where = Child(redis, "Sentinels") ?? Child(redis, "ConnectionString");
+            missing.Add($"PasswordSecret: {password}");
+        }
+
+        if (machines > 1 && missing.Count > 0)
+        {
             refusals.Add(Refusal(where!.Location,
-                $"the Redis servers and sentinels span {redisHosts} machines; fleet deploy render does not yet render Redis replication and Sentinel with TLS and authentication, so they would cross the network in plain text",
-                $"use the NATS engine (settings.Coordination.Nats with Tls and PasswordSecret), run Redis outside the render, or pass {InsecureOption} to render them insecurely on purpose."));
+                $"{servers} span {machines} machines, but settings.Coordination.{key} lacks {string.Join(" and ", missing)}: {traffic} would cross the network in plain text or unauthenticated",
+                $"set settings.Coordination.{key}.{string.Join(" and .", missing)} (the operator provides the secret files, see docs/deploy.md#security), or pass {InsecureOption} to render them insecurely on purpose."));
         }
     }
 
-    private static CoordinationSecurity NatsSecurity(FleetValue? nats, DeployPlanOptions options, string id)
+    /// <summary>The secrets of one coordination server: <c>PASSWORDSECRET{suffix}.conf</c> (an include with the password), and the TLS files when <c>Tls</c> is true.</summary>
+    private static CoordinationSecurity Security(FleetValue? engine, DeployPlanOptions options, string id, string suffix = "")
     {
         var directory = options.Format == "systemd" ? $"/run/credentials/fleet-{id}.service" : "/run/secrets";
         var secrets = new List<DeploySecret>();
-        var password = Text(Child(nats, "PasswordSecret")) is { } name ? $"{name}.conf" : null;
+        var password = Text(Child(engine, "PasswordSecret")) is { } name ? $"{name}{suffix}.conf" : null;
         if (password is not null)
         {
             secrets.Add(new DeploySecret(password, $"{options.SecretsDirectory}/{password}"));
         }
 
-        var tls = IsTrue(Child(nats, "Tls"));
+        var tls = IsTrue(Child(engine, "Tls"));
         if (tls)
         {
             secrets.AddRange(new[] { CoordinationSecurity.Certificate, CoordinationSecurity.Key, CoordinationSecurity.CertificateAuthority }
                 .Select(s => new DeploySecret(s, $"{options.SecretsDirectory}/{s}")));
         }
 
-        return new CoordinationSecurity(password, Text(Child(nats, "User")), tls, directory, secrets);
+        return new CoordinationSecurity(password, Text(Child(engine, "User")), tls, directory, secrets);
     }
 
     /// <summary>

@@ -239,6 +239,7 @@ internal static partial class DeployPlanner
         var redis = Child(coordination, "Redis");
         var nats = Child(coordination, "Nats");
         var redisServers = Endpoints(Text(Child(redis, "ConnectionString")), 6379);
+        var listenHost = options.Format == "systemd" ? address : "0.0.0.0";
         for (var i = 0; i < redisServers.Count; i++)
         {
             var (host, port) = redisServers[i];
@@ -247,14 +248,19 @@ internal static partial class DeployPlanner
                 continue;
             }
 
-            List<string> arguments = ["--port", Invariant(port), "--appendonly", "yes", "--protected-mode", "no"];
-            if (i > 0)
+            var id = $"redis-{port}";
+            var security = Security(redis, options, id);
+            var file = $"{id}.conf";
+            var configuration = RedisConfiguration(options, id, listenHost, port, i > 0 ? redisServers[0] : null, security);
+            var service = Coordinator(id, "redis:7.0", "redis-server", "/usr/bin/redis-server", [RedisConfigMount],
+                [new DeployPort(port, "client")], RedisProbe(port, security));
+            yield return service with
             {
-                arguments.AddRange(["--replicaof", redisServers[0].Host, Invariant(redisServers[0].Port)]);
-            }
-
-            yield return Coordinator($"redis-{port}", "redis:7.0", "redis-server", "/usr/bin/redis-server", arguments, [new DeployPort(port, "client")],
-                ["redis-cli", "-p", Invariant(port), "ping"]);
+                Volumes = [$"./{file}:{RedisConfigMount}:ro", $"{id}-data:/data"],
+                SystemdArguments = [Path.Combine(options.InstallDirectory, file)],
+                ConfigFiles = [new(file, configuration)],
+                Secrets = security.Secrets,
+            };
         }
 
         var sentinels = Endpoints(Text(Child(redis, "Sentinels")), 26379);
@@ -262,16 +268,18 @@ internal static partial class DeployPlanner
         foreach (var (host, port) in sentinels.Where(s => IsHere(s.Host, address)))
         {
             var master = redisServers.Count > 0 ? redisServers[0] : (Host: address, Port: 6379);
-            var file = $"sentinel-{port}.conf";
-            var configuration = $"port {port}\nsentinel monitor {serviceName} {master.Host} {master.Port} {(sentinels.Count / 2) + 1}\n" +
-                                $"sentinel down-after-milliseconds {serviceName} 2000\nsentinel failover-timeout {serviceName} 10000\n";
-            var service = Coordinator($"sentinel-{port}", "redis:7.0", "redis-server", "/usr/bin/redis-server",
-                ["/etc/fleet/sentinel.conf", "--sentinel"], [new DeployPort(port, "sentinel")], ["redis-cli", "-p", Invariant(port), "ping"]);
+            var id = $"sentinel-{port}";
+            var security = Security(redis, options, id, "-sentinel");
+            var file = $"{id}.conf";
+            var configuration = SentinelConfiguration(id, listenHost, port, serviceName, master, (sentinels.Count / 2) + 1, security);
+            var service = Coordinator(id, "redis:7.0", "redis-server", "/usr/bin/redis-server",
+                [SentinelConfigMount, "--sentinel"], [new DeployPort(port, "sentinel")], RedisProbe(port, security));
             yield return service with
             {
-                Volumes = [$"./{file}:/etc/fleet/sentinel.conf"],
+                Volumes = [$"./{file}:{SentinelConfigMount}"],
                 SystemdArguments = [Path.Combine(options.InstallDirectory, file), "--sentinel"],
                 ConfigFiles = [new(file, configuration)],
+                Secrets = security.Secrets,
             };
         }
 
@@ -279,7 +287,7 @@ internal static partial class DeployPlanner
         foreach (var (host, port) in natsServers.Where(s => IsHere(s.Host, address)))
         {
             var id = $"nats-{port}";
-            var security = NatsSecurity(nats, options, id);
+            var security = Security(nats, options, id);
             var cluster = port + NatsClusterPortOffset;
             var routes = natsServers.Where(s => !(IsHere(s.Host, host) && s.Port == port))
                 .Select(s => $"nats://{s.Host}:{Invariant(s.Port + NatsClusterPortOffset)}").ToList();
@@ -287,7 +295,6 @@ internal static partial class DeployPlanner
             var service = Coordinator(id, "nats:2.9-alpine", "nats-server", "/usr/sbin/nats-server", ["-c", NatsConfigMount],
                 routes.Count > 0 ? [new DeployPort(port, "client"), new DeployPort(cluster, "cluster")] : [new DeployPort(port, "client")],
                 ["wget", "-q", "--spider", $"http://127.0.0.1:{Invariant(port + NatsMonitorPortOffset)}/healthz"]);
-            var listenHost = options.Format == "systemd" ? address : "0.0.0.0";
             var configuration = NatsConfiguration(options, service, $"nats-{host}-{port}", listenHost, port, routes, security);
             yield return service with
             {
