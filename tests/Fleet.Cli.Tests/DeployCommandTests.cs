@@ -99,6 +99,8 @@ public sealed class DeployCommandTests
         Assert.DoesNotContain("nats-4223", pc2, StringComparison.Ordinal);
         Assert.Contains("  bridge-primary:", mainpc, StringComparison.Ordinal);
         Assert.Contains("  bridge-backup:", pc2, StringComparison.Ordinal);
+        Assert.Contains("\"--cert\", \"/run/secrets/bridge-primary.key_secret\", \"--peer-key\", \"/run/secrets/bridge-backup.key\"", mainpc, StringComparison.Ordinal);
+        Assert.Contains("file: \"/etc/fleet/secrets/bridge-primary.key_secret\"", mainpc, StringComparison.Ordinal);
         Assert.Contains("\"127.0.0.1:7200:7200\"", mainpc, StringComparison.Ordinal);
         Assert.Contains("\"exec 3<>/dev/tcp/127.0.0.1/8200 && printf 'GET /alive HTTP/1.0", mainpc, StringComparison.Ordinal);
         Assert.Contains("capabilities: [gpu]", mainpc, StringComparison.Ordinal);
@@ -137,6 +139,7 @@ public sealed class DeployCommandTests
         Assert.Contains("After=network-online.target fleet-memory-orchestrator-service.service",
             File.ReadAllText(temp.Combine("pc2", "fleet-resource-manager.service")), StringComparison.Ordinal);
         Assert.True(File.Exists(temp.Combine("mainpc", "fleet-nats-4223.service")));
+        Assert.Contains("--cert /run/credentials/fleet-bridge-backup.service/bridge-backup.key_secret", File.ReadAllText(temp.Combine("pc2", "fleet-bridge-backup.service")), StringComparison.Ordinal);
     }
 
     [RequiresSystemdAnalyzeFact]
@@ -253,6 +256,7 @@ public sealed class DeployCommandTests
 
     [Theory]
     [InlineData("insecure-nats.yaml", "insecure-nats.yaml:7:16", "lacks Tls: true and PasswordSecret: nats-password")]
+    [InlineData("insecure-bridge.yaml", "insecure-bridge.yaml:4:7", "without CURVE keys")]
     [InlineData("insecure-redis.yaml", "insecure-redis.yaml:8:18", "lacks PasswordSecret: redis-password")]
     public async Task Render_CoordinationAcrossMachinesInsecure_RefusesWithFileLineAndFixWritingNothing(string file, string location, string problem)
     {

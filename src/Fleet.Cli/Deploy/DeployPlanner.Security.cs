@@ -23,6 +23,7 @@ internal static partial class DeployPlanner
             return;
         }
 
+        CheckBridgeKeys(topology, options, refusals);
         var coordination = Child(topology.Settings, "Coordination");
         var nats = Child(coordination, "Nats");
         CheckAcrossMachines(nats, "Nats", "nats-password", "the NATS servers", "clients and cluster routes",
@@ -54,6 +55,36 @@ internal static partial class DeployPlanner
                 $"{servers} span {machines} machines, but settings.Coordination.{key} lacks {string.Join(" and ", missing)}: {traffic} would cross the network in plain text or unauthenticated",
                 $"set settings.Coordination.{key}.{string.Join(" and .", missing)} (the operator provides the secret files, see docs/deploy.md#security), or pass {InsecureOption} to render them insecurely on purpose."));
         }
+    }
+
+    /// <summary>
+    /// Refuses a bridge whose peer is on another machine without its CURVE keys: <c>Certificate</c> (this bridge's
+    /// secret certificate, <c>NAME.key_secret</c>) and <c>PeerKey</c> (the peer's public certificate, <c>NAME.key</c>).
+    /// </summary>
+    private static void CheckBridgeKeys(FleetTopology topology, DeployPlanOptions options, List<FleetDiagnostic> refusals)
+    {
+        foreach (var bridge in BridgeMappings(topology).Where(b => !options.InsecureCoordination))
+        {
+            var front = Endpoints(Text(Child(bridge, "FrontendEndpoint")), 5600);
+            var peer = Endpoints(Text(Child(bridge, "PeerEndpoint")), 5601);
+            if (front.Count == 1 && peer.Count == 1 && !IsHere(front[0].Host, peer[0].Host) && BridgeKeys(bridge, options).Count < 2)
+            {
+                refusals.Add(Refusal(bridge.Location,
+                    $"the bridge {Text(Child(bridge, "Role")) ?? "Primary"} talks to its peer on {peer[0].Host} without CURVE keys: the pair would cross the network in plain text",
+                    $"set Certificate: NAME (its secret certificate NAME.key_secret) and PeerKey: PEER (the peer's public certificate PEER.key), files in the secrets directory (fleet keys generate NAME --out DIR), or pass {InsecureOption}."));
+            }
+        }
+    }
+
+    /// <summary>A bridge's CURVE key files as secrets: its own secret certificate, then the peer's public one.</summary>
+    private static List<DeploySecret> BridgeKeys(FleetMapping bridge, DeployPlanOptions options)
+    {
+        if (Text(Child(bridge, "Certificate")) is not { } certificate || Text(Child(bridge, "PeerKey")) is not { } peerKey)
+        {
+            return [];
+        }
+
+        return [new($"{certificate}.key_secret", $"{options.SecretsDirectory}/{certificate}.key_secret"), new($"{peerKey}.key", $"{options.SecretsDirectory}/{peerKey}.key")];
     }
 
     /// <summary>The secrets of one coordination server: <c>PASSWORDSECRET{suffix}.conf</c> (an include with the password), and the TLS files when <c>Tls</c> is true.</summary>

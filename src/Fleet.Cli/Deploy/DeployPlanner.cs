@@ -326,13 +326,7 @@ internal static partial class DeployPlanner
 
     private static IEnumerable<DeployService> Bridges(FleetTopology topology, string address, DeployPlanOptions options)
     {
-        var bridges = topology.Settings.Entries.FirstOrDefault(e => string.Equals(e.Key, "Bridge", StringComparison.OrdinalIgnoreCase)).Value switch
-        {
-            FleetMapping one => [one],
-            FleetSequence many => many.Items.OfType<FleetMapping>().ToList(),
-            _ => new List<FleetMapping>(),
-        };
-        foreach (var bridge in bridges)
+        foreach (var bridge in BridgeMappings(topology))
         {
             var frontend = Text(Child(bridge, "FrontendEndpoint"));
             var backend = Text(Child(bridge, "BackendEndpoint"));
@@ -357,20 +351,41 @@ internal static partial class DeployPlanner
             }
 
             var id = $"bridge-{role.ToLowerInvariant()}";
+            var secrets = BridgeKeys(bridge, options);
+            var secretDirectory = options.Format == "systemd" ? $"/run/credentials/fleet-{id}.service" : "/run/secrets";
+            List<string> Keyed(List<string> arguments)
+            {
+                if (secrets.Count == 2)
+                {
+                    arguments.AddRange(["--cert", $"{secretDirectory}/{secrets[0].Name}", "--peer-key", $"{secretDirectory}/{secrets[1].Name}"]);
+                }
+
+                return arguments;
+            }
+
             yield return new DeployService
             {
                 Name = id,
                 Id = id,
                 Kind = DeployServiceKind.Bridge,
                 Image = options.ToolImage,
-                Command = Arguments("0.0.0.0"),
+                Command = Keyed(Arguments("0.0.0.0")),
                 Executable = Path.Combine(options.InstallDirectory, "fleet", "fleet"),
-                SystemdArguments = Arguments(address),
+                SystemdArguments = Keyed(Arguments(address)),
+                Secrets = secrets,
                 Ports = [new DeployPort(front.Port, "frontend"), new DeployPort(back.Port, "backend")],
                 Restart = "always",
             };
         }
     }
+
+    private static List<FleetMapping> BridgeMappings(FleetTopology topology) =>
+        topology.Settings.Entries.FirstOrDefault(e => string.Equals(e.Key, "Bridge", StringComparison.OrdinalIgnoreCase)).Value switch
+        {
+            FleetMapping one => [one],
+            FleetSequence many => many.Items.OfType<FleetMapping>().ToList(),
+            _ => [],
+        };
 
     private static List<DeployService> StartOrder(List<DeployService> services)
     {
