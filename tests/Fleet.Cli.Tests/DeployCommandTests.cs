@@ -234,6 +234,11 @@ public sealed class DeployCommandTests
 
         Assert.Contains("NOAUTH", serverReply, StringComparison.Ordinal);
         Assert.Contains("NOAUTH", sentinelReply, StringComparison.Ordinal);
+
+        // The check can fail: the same server without the password include answers anyone.
+        var open = await DeployTools.PingUnauthenticatedAsync(redis.Replace("include /run/secrets/redis-password.conf", string.Empty, StringComparison.Ordinal)
+            .Replace("replicaof 127.0.0.1 6379", string.Empty, StringComparison.Ordinal), root, sentinel: false, 6379, Tcp.FreePort());
+        Assert.Equal("PONG", open);
     }
 
     [RequiresNatsServerFact]
