@@ -3,8 +3,9 @@
 # the .NET 10 SDK needs nothing done by hand.
 #
 #   ./eng/build.sh prereqs          install what the machine lacks (libzmq5, redis-server, redis-sentinel,
-#                                   nats-server, python3-zmq, nodejs + npm, the integration tests' npm
-#                                   packages); on a machine that has them all it changes nothing
+#                                   nats-server, python3-zmq, nodejs + npm, docker-compose, systemd for
+#                                   systemd-analyze, the integration tests' npm packages); on a machine
+#                                   that has them all it changes nothing
 #   ./eng/build.sh build            build everything, warnings as errors
 #   ./eng/build.sh test [ARGS...]   build, pack (the template test uses the packages), run every test
 #                                   project, print "N passed, N failed, N skipped"
@@ -50,6 +51,10 @@ missing_packages() {
     missing+=(python3-zmq)
   fi
   { command -v node && command -v npm; } >/dev/null 2>&1 || missing+=(nodejs npm)
+  # `fleet deploy render` output is checked by the real tools: `docker-compose config -q` (no daemon
+  # needed) and `systemd-analyze verify` (shipped by the systemd package; slim images lack it).
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
   if [ "${#missing[@]}" -gt 0 ]; then printf '%s\n' "${missing[@]}"; fi
 }
 

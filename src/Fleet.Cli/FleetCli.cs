@@ -19,6 +19,7 @@ internal static class FleetCli
         root.Subcommands.Add(DiscoveryCommand.Create());
         root.Subcommands.Add(Gpu.GpuCommand.Create());
         root.Subcommands.Add(Config.ConfigCommand.Create());
+        root.Subcommands.Add(Deploy.DeployCommand.Create());
         root.Subcommands.Add(Messaging.CallCommand.Create());
         root.Subcommands.Add(Keys.KeysCommand.Create());
         root.Subcommands.Add(Messaging.BridgeCommand.Create());

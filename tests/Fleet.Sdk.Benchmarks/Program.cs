@@ -28,6 +28,7 @@ public static class Program
             ["sentinel-failover"] = (Coordination.SentinelFailoverRunner.Usage, Coordination.SentinelFailoverRunner.RunAsync),
             ["nats-failover"] = (Coordination.NatsFailoverRunner.Usage, Coordination.NatsFailoverRunner.RunAsync),
             ["stream"] = (Coordination.StreamRunner.Usage, Coordination.StreamRunner.RunAsync),
+            ["deploy"] = (Deploy.DeployRunner.Usage, Deploy.DeployRunner.RunAsync),
         };
 
     public static async Task<int> Main(string[] args)

@@ -103,6 +103,18 @@ public static class FleetRules
     public static FleetRule UnknownKey { get; } = new("FLEET052", "unknown-key", FleetDiagnosticSeverity.Warning,
         "A key is not part of the schema but is close to a key that is (a likely typo); it is kept as written.");
 
+    /// <summary>FLEET060: a required agent names neither an image nor a build context, so it cannot be deployed.</summary>
+    public static FleetRule NoDeploySource { get; } = new("FLEET060", "no-image-or-build", FleetDiagnosticSeverity.Info,
+        "A required agent has neither 'image:' nor 'build:'; `fleet deploy render` refuses it unless --default-image is given.");
+
+    /// <summary>FLEET061: an extra volume mounts the Docker socket.</summary>
+    public static FleetRule DockerSocketMount { get; } = new("FLEET061", "docker-socket-mount", FleetDiagnosticSeverity.Error,
+        "An agent's 'volumes:' mounts the Docker socket (docker.sock), which gives it root on the machine.");
+
+    /// <summary>FLEET062: a secret is written as a plain environment value.</summary>
+    public static FleetRule SecretInEnvironment { get; } = new("FLEET062", "secret-in-environment", FleetDiagnosticSeverity.Error,
+        "An agent's 'env:' sets a secret-looking variable (PASSWORD, SECRET, TOKEN, PRIVATE_KEY, API_KEY...) to a plain value, visible in process lists.");
+
     /// <summary>Gets every rule, by id.</summary>
     public static IReadOnlyList<FleetRule> All { get; } =
     [
@@ -112,6 +124,7 @@ public static class FleetRules
         BindAllInterfaces, HardCodedAddress, CrossMachineDependency,
         GpuUnavailable, GpuOversubscribed,
         Drift, OverrideOutsideMachine, UnknownKey,
+        NoDeploySource, DockerSocketMount, SecretInEnvironment,
     ];
 
     /// <summary>Finds a rule by id (<c>FLEET020</c>, case-insensitive).</summary>

@@ -25,6 +25,7 @@ public static class FleetTopologyValidator
         CheckCycles(topology, diagnostics);
         CheckPorts(topology, diagnostics);
         CheckGpus(topology, diagnostics);
+        DeploymentRules.Check(topology, diagnostics);
         return Sort(diagnostics);
     }
 

@@ -88,7 +88,7 @@ internal static class ConfigProcessRunner
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
-    private static string? FindFleet()
+    internal static string? FindFleet()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Fleet.Sdk.sln")))
