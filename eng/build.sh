@@ -4,7 +4,7 @@
 #
 #   ./eng/build.sh prereqs          install what the machine lacks (libzmq5, redis-server, redis-sentinel,
 #                                   nats-server, python3-zmq, nodejs + npm, docker-compose, systemd for
-#                                   systemd-analyze, the integration tests' npm packages); on a machine
+#                                   systemd-analyze, openssl, the integration tests' npm packages); on a machine
 #                                   that has them all it changes nothing
 #   ./eng/build.sh build            build everything, warnings as errors
 #   ./eng/build.sh test [ARGS...]   build, pack (the template test uses the packages), run every test
@@ -55,6 +55,8 @@ missing_packages() {
   # needed) and `systemd-analyze verify` (shipped by the systemd package; slim images lack it).
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+  # The deploy tests make a throwaway CA and certificate to check rendered TLS configs with the real servers.
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   if [ "${#missing[@]}" -gt 0 ]; then printf '%s\n' "${missing[@]}"; fi
 }
 
