@@ -117,7 +117,3 @@ internal sealed class InstanceRecord
         return true;
     }
 }
-
-[JsonSerializable(typeof(InstanceRecord))]
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-internal sealed partial class InstanceRecordJson : JsonSerializerContext;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Fleet.Sdk.Coordination;
 
 namespace Fleet.Sdk.GpuScheduling;
@@ -160,34 +159,3 @@ internal sealed class RedisGpuLedger(IFleetRedis redis, TimeSpan timeout) : IGpu
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
-
-/// <summary>A ledger entry as the scripts write it (cjson; numbers may come back as doubles).</summary>
-internal sealed class RedisEntry
-{
-    [JsonPropertyName("s")]
-    public string? S { get; set; }
-
-    [JsonPropertyName("m")]
-    public double M { get; set; }
-
-    [JsonPropertyName("p")]
-    public double P { get; set; }
-
-    [JsonPropertyName("x")]
-    public double X { get; set; }
-
-    [JsonPropertyName("t")]
-    public double T { get; set; }
-
-    [JsonPropertyName("w")]
-    public string? W { get; set; }
-
-    [JsonPropertyName("v")]
-    public string? V { get; set; }
-
-    [JsonPropertyName("h")]
-    public string? H { get; set; }
-}
-
-[JsonSerializable(typeof(RedisEntry))]
-internal sealed partial class RedisEntryJsonContext : JsonSerializerContext;
