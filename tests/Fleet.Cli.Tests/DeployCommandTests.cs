@@ -241,6 +241,28 @@ public sealed class DeployCommandTests
         Assert.Equal("PONG", open);
     }
 
+    [RequiresDockerComposeFact]
+    public async Task Render_Sentinel_RunsFromACopyInItsStateBecauseItRewritesItsConfiguration()
+    {
+        // Sentinel refuses a configuration file it cannot rewrite, and rewrites it by renaming a new file over it:
+        // neither a read-only install directory (systemd's ProtectSystem=strict) nor a file bind mount allows that.
+        using var temp = new TempDirectory();
+        var compose = File.ReadAllText(Path.Combine(await RenderAsync(temp, Deploy("redis-sentinel"), "pc2"), "compose.yaml"));
+        var systemd = await CliRunner.RunAsync("deploy", "render", Deploy("redis-sentinel"), "--ignore-environment", "--machine", "pc2",
+            "--format", "systemd", "--install-dir", temp.Combine("opt"), "--out", temp.Combine("units"));
+        Assert.True(systemd.ExitCode == ExitCodes.Success, systemd.Error);
+        var unit = File.ReadAllText(temp.Combine("units", "fleet-sentinel-26379.service"));
+
+        Assert.Contains("cp -n /etc/fleet/sentinel.conf /data/sentinel.conf && exec redis-server /data/sentinel.conf --sentinel", compose, StringComparison.Ordinal);
+        Assert.Contains("\"./sentinel-26379.conf:/etc/fleet/sentinel.conf:ro\"", compose, StringComparison.Ordinal);
+        Assert.Contains($"ExecStartPre=/bin/cp -n {temp.Combine("opt", "sentinel-26379.conf")} /var/lib/fleet-sentinel-26379/sentinel.conf", unit, StringComparison.Ordinal);
+        Assert.Contains("ExecStart=/usr/bin/redis-server /var/lib/fleet-sentinel-26379/sentinel.conf --sentinel", unit, StringComparison.Ordinal);
+        Assert.Contains("StateDirectory=fleet-sentinel-26379", unit, StringComparison.Ordinal);
+        await DeployTools.AssertComposeValidAsync(temp.Combine("pc2"));
+        DeployTools.InstallStandIns(temp.Combine("units"), temp.Combine("opt"));
+        await DeployTools.AssertUnitsValidAsync(temp.Combine("units"));
+    }
+
     [RequiresNatsServerFact]
     public async Task TestNatsConfig_BrokenConfigOrMissingSecret_NatsServerRejectsIt()
     {

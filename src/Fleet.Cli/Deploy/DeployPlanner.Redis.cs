@@ -8,7 +8,7 @@ internal static partial class DeployPlanner
     /// <summary>Where compose mounts a Redis server's rendered configuration.</summary>
     private const string RedisConfigMount = "/etc/fleet/redis.conf";
 
-    /// <summary>Where compose mounts a sentinel's configuration (writable: Sentinel rewrites it).</summary>
+    /// <summary>Where compose mounts a sentinel's rendered configuration (read-only: Sentinel runs from a copy in its volume).</summary>
     private const string SentinelConfigMount = "/etc/fleet/sentinel.conf";
 
     /// <summary>

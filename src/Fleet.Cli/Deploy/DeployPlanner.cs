@@ -272,12 +272,17 @@ internal static partial class DeployPlanner
             var security = Security(redis, options, id, "-sentinel");
             var file = $"{id}.conf";
             var configuration = SentinelConfiguration(id, listenHost, port, serviceName, master, (sentinels.Count / 2) + 1, security);
-            var service = Coordinator(id, "redis:7.0", "redis-server", "/usr/bin/redis-server",
-                [SentinelConfigMount, "--sentinel"], [new DeployPort(port, "sentinel")], RedisProbe(port, security));
+            // Sentinel rewrites its configuration at run time (by writing a new file and renaming it over the old one),
+            // so it runs from a copy in its state volume or directory, seeded from the rendered file on first start.
+            var service = Coordinator(id, "redis:7.0", "sh", "/usr/bin/redis-server",
+                ["-c", $"cp -n {SentinelConfigMount} /data/sentinel.conf && exec redis-server /data/sentinel.conf --sentinel"],
+                [new DeployPort(port, "sentinel")], RedisProbe(port, security));
+            var state = $"/var/lib/fleet-{id}/sentinel.conf";
             yield return service with
             {
-                Volumes = [$"./{file}:{SentinelConfigMount}"],
-                SystemdArguments = [Path.Combine(options.InstallDirectory, file), "--sentinel"],
+                Volumes = [$"./{file}:{SentinelConfigMount}:ro", $"{id}-data:/data"],
+                SystemdArguments = [state, "--sentinel"],
+                SystemdSeed = (Path.Combine(options.InstallDirectory, file), state),
                 ConfigFiles = [new(file, configuration)],
                 Secrets = security.Secrets,
             };

@@ -54,4 +54,10 @@ internal sealed record DeployService
 
     /// <summary>Gets files written beside the render that the service mounts (a sentinel's configuration).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ConfigFiles { get; init; } = [];
+
+    /// <summary>
+    /// Gets a rendered file the service rewrites at run time (a sentinel's configuration) and where it lives then:
+    /// under systemd it is copied from the install directory into the state directory on first start.
+    /// </summary>
+    public (string From, string To)? SystemdSeed { get; init; }
 }

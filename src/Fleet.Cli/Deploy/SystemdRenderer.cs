@@ -40,6 +40,12 @@ internal static class SystemdRenderer
             unit.Append("User=").AppendLine(UserName(service));
             unit.AppendLine("DynamicUser=yes");
             unit.Append("StateDirectory=fleet-").AppendLine(service.Id);
+            if (service.SystemdSeed is { } seed)
+            {
+                // Copied once: the service rewrites its copy (Sentinel records what it learns), and the install directory is read-only.
+                unit.Append("ExecStartPre=/bin/cp -n ").Append(Argument(seed.From)).Append(' ').AppendLine(Argument(seed.To));
+            }
+
             unit.Append("ExecStart=").Append(Argument(service.Executable));
             foreach (var argument in service.SystemdArguments ?? service.Command)
             {
