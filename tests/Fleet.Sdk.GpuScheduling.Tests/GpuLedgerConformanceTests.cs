@@ -143,7 +143,12 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
     [SuiteFact]
     public async Task Preemption_HigherPriorityEvictsLower_HolderToldAndGivenGrace()
     {
-        var batch = (await Fleet.Scheduler.AcquireAsync(new GpuRequest("batch", 11000, Priority: 1, new GpuPlacementRules { RequiredMachine = "pc2" }))).Lease!;
+        // The holder learns of the eviction from its next renewal (every 200 ms). With a 1 s grace, a CI run under load
+        // once saw the lease only as lost (no renewal ran within the grace); a 3 s grace, and a lease TTL above it
+        // (the grace never outlasts the victim's lease), leave a starved test process time to renew.
+        var holder = Create(o => o.LeaseTtl = TimeSpan.FromSeconds(5));
+        var preemptor = Create(o => o.PreemptionGrace = TimeSpan.FromSeconds(3));
+        var batch = (await holder.Scheduler.AcquireAsync(new GpuRequest("batch", 11000, Priority: 1, new GpuPlacementRules { RequiredMachine = "pc2" }))).Lease!;
         var states = new List<GpuLeaseState>();
         batch.StateChanged += (_, state) =>
         {
@@ -154,7 +159,7 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         };
 
         var watch = Stopwatch.StartNew();
-        var result = await Fleet.Scheduler.AcquireAsync(new GpuRequest("llm", 8000, Priority: 10, new GpuPlacementRules { RequiredMachine = "pc2" }));
+        var result = await preemptor.Scheduler.AcquireAsync(new GpuRequest("llm", 8000, Priority: 10, new GpuPlacementRules { RequiredMachine = "pc2" }));
 
         await using var lease = result.Lease!;
         Assert.True(result.Succeeded, result.ToString());
@@ -166,8 +171,8 @@ public abstract class GpuLedgerConformanceTests : IAsyncLifetime
         }
 
         Assert.NotNull(batch.RevokeDeadline);
-        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"the evicted lease got only {watch.Elapsed} of its 1 s grace");
-        Assert.Equal(GpuLeaseValidity.Stale, await Fleet.Scheduler.ValidateAsync(batch.Token));
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(2.5), $"the evicted lease got only {watch.Elapsed} of its 3 s grace");
+        Assert.Equal(GpuLeaseValidity.Stale, await preemptor.Scheduler.ValidateAsync(batch.Token));
         Assert.True(lease.FencingToken > batch.FencingToken);
     }
 
