@@ -1,3 +1,4 @@
+using Fleet.Sdk.Coordination;
 using Polly;
 using Polly.Retry;
 
@@ -15,6 +16,25 @@ internal static class DurableStreamRetry
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
     private static readonly ResiliencePropertyKey<RetryBudget> BudgetKey = new("Fleet.Sdk.Events.RetryBudget");
+
+    /// <summary>
+    /// The retry of creating what a stream needs on the engine (a stream, a consumer group, a bucket). On a cluster
+    /// each needs its replicas to elect a leader for it, which on a busy cluster can outlast one operation's timeout;
+    /// creating is idempotent, so a create that found the engine unavailable is tried again, 4 times at most, after
+    /// 200 ms doubling to 1 s with jitter (about 12 s at worst with a 2 s operation timeout).
+    /// </summary>
+    public static ResiliencePipeline Setup { get; } =
+        new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<CoordinationUnavailableException>(),
+                MaxRetryAttempts = 4,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = MaxBackoff,
+            })
+            .Build();
 
     /// <summary>Builds the pipeline; waits run on <paramref name="time"/>.</summary>
     public static ResiliencePipeline Create(TimeProvider time) =>

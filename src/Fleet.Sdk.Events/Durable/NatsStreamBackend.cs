@@ -201,7 +201,9 @@ internal sealed partial class NatsStreamBackend : IDurableStreamBackend
             DuplicateWindow = Options.IdempotencyWindow,
             NumReplicas = Nats.Replicas,
         };
-        await RunAsync(stream, "create its JetStream stream", ct => Nats.JetStream.CreateOrUpdateStreamAsync(config, ct), CancellationToken.None).ConfigureAwait(false);
+        await DurableStreamRetry.Setup.ExecuteAsync(
+            async ct => await RunAsync(stream, "create its JetStream stream", c => Nats.JetStream.CreateOrUpdateStreamAsync(config, c), ct).ConfigureAwait(false),
+            CancellationToken.None).ConfigureAwait(false);
         LogStreamReady(Logger, stream, config.Name!, Nats.Replicas, Options.MaxLength, Options.MaxBytes, Options.MaxAge);
     }
 
@@ -216,7 +218,9 @@ internal sealed partial class NatsStreamBackend : IDurableStreamBackend
             MaxDeliver = -1,
             MaxAckPending = 1_000_000,
         };
-        return await RunAsync(stream, "create its group's JetStream consumer", ct => Nats.JetStream.CreateOrUpdateConsumerAsync(StreamName(stream), config, ct), CancellationToken.None).ConfigureAwait(false);
+        return await DurableStreamRetry.Setup.ExecuteAsync(
+            async ct => await RunAsync(stream, "create its group's JetStream consumer", c => Nats.JetStream.CreateOrUpdateConsumerAsync(StreamName(stream), config, c), ct).ConfigureAwait(false),
+            CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task<INatsKVStore> MembersAsync(CancellationToken cancellationToken)
@@ -233,12 +237,14 @@ internal sealed partial class NatsStreamBackend : IDurableStreamBackend
         }
     }
 
-    private Task<INatsKVStore> CreateMembersAsync() =>
-        RunAsync(
-            "members",
-            "create the key-value bucket of consumer group members",
-            ct => Nats.KeyValue.CreateOrUpdateStoreAsync(new NatsKVConfig($"{Nats.KeyPrefix}events-members") { History = 1, NumberOfReplicas = Nats.Replicas, Storage = NatsKVStorageType.File }, ct),
-            CancellationToken.None);
+    private async Task<INatsKVStore> CreateMembersAsync() =>
+        await DurableStreamRetry.Setup.ExecuteAsync(
+            async ct => await RunAsync(
+                "members",
+                "create the key-value bucket of consumer group members",
+                c => Nats.KeyValue.CreateOrUpdateStoreAsync(new NatsKVConfig($"{Nats.KeyPrefix}events-members") { History = 1, NumberOfReplicas = Nats.Replicas, Storage = NatsKVStorageType.File }, c),
+                ct).ConfigureAwait(false),
+            CancellationToken.None).ConfigureAwait(false);
 
     private string StreamName(string stream) => $"{Nats.KeyPrefix}events-{NatsStreamNames.Escape(stream)}";
 }

@@ -137,7 +137,12 @@ internal sealed class StreamLossWorkload
         var duplicates = seen.Where(p => p.Value > 1).Select(p => p.Key).ToList();
         output.WriteLine($"{scenario}: {_acknowledged.Count} acknowledged ({_failed.Count} after a retry), {seen.Count} distinct stored, {lost.Count} lost, {duplicates.Count} stored twice.");
         Resilience.ResilienceReport.Record(output, scenario, "acknowledged durable events lost", lost.Count, "events");
-        Assert.True(done && lost.Count == 0, $"{lost.Count} acknowledged events lost: {string.Join(", ", lost.Take(10))}");
+        var unacknowledged = seen.Keys.Where(k => !_acknowledged.ContainsKey(k)).ToList();
+        Assert.True(
+            done && lost.Count == 0,
+            $"{lost.Count} acknowledged events lost: {string.Join(", ", lost.Take(10).Select(k => $"{k} (id {_acknowledged[k]})"))}; " +
+            $"read completely: {done}; stored but never acknowledged: {string.Join(", ", unacknowledged.Take(10))}; " +
+            $"ids acknowledged twice: {string.Join(", ", _acknowledged.GroupBy(p => p.Value).Where(g => g.Count() > 1).Take(5).Select(g => $"{g.Key} for {string.Join(" and ", g.Select(p => p.Key))}"))}");
         Assert.Empty(duplicates);
     }
 
