@@ -44,8 +44,12 @@ public sealed class RedisSentinelClusterTests
         await killed.RestartAsync(keepData: true);
         var master = await redis.WaitForReplicasAsync(Failover);
 
-        Assert.Same(promoted, master);
-        Assert.Equal("slave", await RoleAsync(killed));
+        // The promoted server normally stays master. On a loaded machine the sentinels (down-after 1 s) may fail over
+        // once more while the old master resyncs, and then it is master again: either way one of the two is master
+        // and the other its replica (a CI run saw the second case once).
+        var replica = ReferenceEquals(master, killed) ? promoted : killed;
+        Assert.Contains(master, new[] { promoted, killed });
+        Assert.Equal("slave", await RoleAsync(replica));
     }
 
     [RequiresRedisSentinelFact]
