@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Fleet.Sdk.Config;
 using Fleet.Sdk.Events;
 using Fleet.Sdk.IntegrationTests.Resilience;
@@ -5,6 +7,9 @@ using Fleet.Sdk.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using Xunit.Abstractions;
 
 namespace Fleet.Sdk.IntegrationTests.Coordination;
@@ -43,7 +48,7 @@ public sealed class NatsStreamPartitionTests(ITestOutputHelper output)
 
         await fleet.Workload.RetryFailedAsync(fleet.Stream(survivors[0]), Deadline);
         ResilienceReport.Record(output, "NATS R3: stream leader killed", "first acknowledged append after the kill", firstWrite, "ms");
-        await fleet.Workload.AssertNothingLostAsync(fleet.Stream(survivors[0]), output, "NATS R3: stream leader killed, restarted with its data", Deadline);
+        await fleet.Workload.AssertNothingLostAsync(fleet.Stream(survivors[0]), output, "NATS R3: stream leader killed, restarted with its data", Deadline, ids => fleet.ExplainAsync(survivors[0], ids));
     }
 
     [RequiresNatsServerFact]
@@ -78,7 +83,7 @@ public sealed class NatsStreamPartitionTests(ITestOutputHelper output)
         await fleet.Workload.RetryFailedAsync(fleet.Stream(isolated), Deadline);
         ResilienceReport.Record(output, "NATS R3: leader's machine isolated", "first acknowledged append on the majority after the cut", firstWrite, "ms");
         ResilienceReport.Record(output, "NATS R3: leader's machine isolated", $"slowest failed append on the minority ({failedOnMinority} failed, deadline {NatsStreamFleet.AppendDeadline.TotalSeconds:0} s)", slowestFailure, "ms");
-        await fleet.Workload.AssertNothingLostAsync(fleet.Stream(majority[0]), output, "NATS R3: leader's machine isolated, then healed", Deadline);
+        await fleet.Workload.AssertNothingLostAsync(fleet.Stream(majority[0]), output, "NATS R3: leader's machine isolated, then healed", Deadline, ids => fleet.ExplainAsync(majority[0], ids));
     }
 
     /// <summary>The cluster and one agent host with durable streams per machine, each reaching the nodes through its machine's links.</summary>
@@ -140,6 +145,37 @@ public sealed class NatsStreamPartitionTests(ITestOutputHelper output)
             string? leader = null;
             Assert.True(await Poll.UntilAsync(async () => (leader = await Nats.GetStreamLeaderAsync($"fleet-{_fleet}-events-{StreamLossWorkload.StreamName}")) is not null, Deadline), "no stream leader agreed by a majority");
             return leader!;
+        }
+
+        /// <summary>For a failure message: the stream's state as the leader reports it, and whether it still holds each sequence.</summary>
+        public async Task<string> ExplainAsync(string machine, IReadOnlyList<string> sequences)
+        {
+            try
+            {
+                await using var connection = new NatsConnection(NatsOpts.Default with { Url = Nats.GetServers(machine), RequestTimeout = TimeSpan.FromSeconds(10) });
+                var jetStream = new NatsJSContext(connection);
+                var stream = await jetStream.GetStreamAsync($"fleet-{_fleet}-events-{StreamLossWorkload.StreamName}");
+                var state = stream.Info.State;
+                var text = new StringBuilder($"stream holds {state.Messages} messages, sequences {state.FirstSeq}..{state.LastSeq}, {state.NumDeleted} deleted, leader {stream.Info.Cluster?.Leader}");
+                foreach (var sequence in sequences)
+                {
+                    try
+                    {
+                        var message = await stream.GetAsync(new StreamMsgGetRequest { Seq = ulong.Parse(sequence, CultureInfo.InvariantCulture) });
+                        text.Append($"; sequence {sequence} is stored ({Encoding.UTF8.GetString(message.Message.Data.Span)})");
+                    }
+                    catch (NatsJSApiException ex)
+                    {
+                        text.Append($"; sequence {sequence}: {ex.Error.Description}");
+                    }
+                }
+
+                return text.ToString();
+            }
+            catch (Exception ex) when (ex is NatsException or TimeoutException or OperationCanceledException)
+            {
+                return $"could not ask the stream ({ex.Message})";
+            }
         }
 
         public async ValueTask DisposeAsync()

@@ -110,7 +110,7 @@ internal sealed class StreamLossWorkload
     }
 
     /// <summary>Reads the whole stream through a fresh group and counts lost acknowledged events and duplicates; both must be 0.</summary>
-    public async Task AssertNothingLostAsync(DurableStream stream, ITestOutputHelper output, string scenario, TimeSpan deadline)
+    public async Task AssertNothingLostAsync(DurableStream stream, ITestOutputHelper output, string scenario, TimeSpan deadline, Func<IReadOnlyList<string>, Task<string>>? explainLost = null)
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         using var consumer = stream.CreateConsumer($"audit-{Guid.NewGuid():N}"[..20], "auditor");
@@ -138,11 +138,12 @@ internal sealed class StreamLossWorkload
         output.WriteLine($"{scenario}: {_acknowledged.Count} acknowledged ({_failed.Count} after a retry), {seen.Count} distinct stored, {lost.Count} lost, {duplicates.Count} stored twice.");
         Resilience.ResilienceReport.Record(output, scenario, "acknowledged durable events lost", lost.Count, "events");
         var unacknowledged = seen.Keys.Where(k => !_acknowledged.ContainsKey(k)).ToList();
+        var explanation = lost.Count > 0 && explainLost is not null ? "; the engine says: " + await explainLost([.. lost.Take(10).Select(k => _acknowledged[k])]) : string.Empty;
         Assert.True(
             done && lost.Count == 0,
             $"{lost.Count} acknowledged events lost: {string.Join(", ", lost.Take(10).Select(k => $"{k} (id {_acknowledged[k]})"))}; " +
             $"read completely: {done}; stored but never acknowledged: {string.Join(", ", unacknowledged.Take(10))}; " +
-            $"ids acknowledged twice: {string.Join(", ", _acknowledged.GroupBy(p => p.Value).Where(g => g.Count() > 1).Take(5).Select(g => $"{g.Key} for {string.Join(" and ", g.Select(p => p.Key))}"))}");
+            $"ids acknowledged twice: {string.Join(", ", _acknowledged.GroupBy(p => p.Value).Where(g => g.Count() > 1).Take(5).Select(g => $"{g.Key} for {string.Join(" and ", g.Select(p => p.Key))}"))}{explanation}");
         Assert.Empty(duplicates);
     }
 
